@@ -1,0 +1,76 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Flushing
+{
+    /// <summary>What every worker of one host's flush shares.</summary>
+    sealed class FlushContext
+    {
+        public FlushContext(HostPlan plan, JournalFile journal, IFlushListener listener, Func<string, Task>? phaseReached)
+        {
+            Plan = plan;
+            Journal = journal;
+            Listener = listener;
+            PhaseReached = phaseReached;
+        }
+
+        public HostPlan Plan { get; }
+        public ServerDialect Dialect => Plan.Facts.Dialect;
+        public FlushOptions Options => Plan.Options;
+        public JournalFile Journal { get; }
+        public IFlushListener Listener { get; }
+        /// <summary>Test hook: called at named points (a test process stops there to be killed).</summary>
+        public Func<string, Task>? PhaseReached { get; }
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+        public string Target => Plan.Settings.Target;
+        public long RowsCopied;
+        public int TablesDone;
+
+        public Task ReachedAsync(string point) => PhaseReached?.Invoke(point) ?? Task.CompletedTask;
+
+        public void StatementRan(string sql) => Listener.Verbose($"{Target}: {sql}");
+
+        /// <summary>A session with the flush settings: ROW format, permissive sql_mode, short lock waits, our GTID domain.</summary>
+        public async Task<ServerSession> OpenSessionAsync(CancellationToken cancellationToken)
+        {
+            var session = await ServerSession.OpenAsync(Plan.Settings, StatementRan, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var domain = Dialect.IsMariaDb ? Options.EffectiveGtidDomainId : (int?)null;
+                await session.ExecuteAsync(string.Join("; ", Dialect.SessionSetup(domain, Options.LockWaitTimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+                return session;
+            }
+            catch
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public void ReportHostProgress(string stage, bool completed = false)
+        {
+            Listener.HostProgress(new HostProgress
+            {
+                Target = Target,
+                TablesDone = TablesDone,
+                TablesTotal = Journal.Journal.Tables.Count(t => t.Phase != TablePhase.Skipped),
+                RowsCopied = Interlocked.Read(ref RowsCopied),
+                RowsEstimated = Plan.EstimatedRows,
+                Elapsed = Clock.Elapsed,
+                Stage = stage,
+                Completed = completed,
+            });
+        }
+
+        /// <summary>Errors after which the connection is gone and a new one may resume the copy.</summary>
+        public static bool IsConnectionLoss(MySqlException exception, ServerSession session) =>
+            !session.IsOpen || exception.Number is 1927 or 1053 or 2006 or 2013 or 1042 || exception.ErrorCode == MySqlErrorCode.UnableToConnectToHost;
+    }
+}

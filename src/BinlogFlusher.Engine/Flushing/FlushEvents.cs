@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.Flushing
+{
+    /// <summary>What a running flush tells its caller. Called from worker threads: implementations queue, never block.</summary>
+    public interface IFlushListener
+    {
+        void Verbose(string message);
+        void Warning(string message);
+        void HostProgress(HostProgress progress);
+        void TableProgress(TableProgress progress);
+    }
+
+    public sealed class HostProgress
+    {
+        public string Target { get; set; } = "";
+        public int TablesDone { get; set; }
+        public int TablesTotal { get; set; }
+        public long RowsCopied { get; set; }
+        public long RowsEstimated { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public string Stage { get; set; } = "";
+        public bool Completed { get; set; }
+    }
+
+    public sealed class TableProgress
+    {
+        public string Target { get; set; } = "";
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public long RowsCopied { get; set; }
+        public long RowsEstimated { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public string Stage { get; set; } = "";
+        public bool Completed { get; set; }
+    }
+
+    public enum FlushStatus { Completed, Failed, Interrupted }
+
+    public enum TableFlushStatus { Flushed, Skipped, Failed, Restored, NotStarted }
+
+    public sealed class TableFlushResult
+    {
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public string BackupTable { get; set; } = "";
+        public long Rows { get; set; }
+        public int Chunks { get; set; }
+        public TimeSpan Duration { get; set; }
+        public TableFlushStatus Status { get; set; }
+        public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
+        public string? Error { get; set; }
+    }
+
+    /// <summary>What a flush of one host did.</summary>
+    public sealed class FlushResult
+    {
+        public string HostName { get; set; } = "";
+        public int Port { get; set; }
+        public string ServerVersion { get; set; } = "";
+        public FlushStatus Status { get; set; }
+        public BinlogCoordinates? BinlogStart { get; set; }
+        public BinlogCoordinates? BinlogEnd { get; set; }
+        public long Rows { get; set; }
+        public TimeSpan Duration { get; set; }
+        public string StateFile { get; set; } = "";
+        public string ReplicationBefore { get; set; } = "";
+        public string ReplicationAfter { get; set; } = "";
+        public IReadOnlyList<TableFlushResult> Tables { get; set; } = Array.Empty<TableFlushResult>();
+        public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
+        public string? Error { get; set; }
+        public FlushErrorKind? ErrorKind { get; set; }
+    }
+}

@@ -1,0 +1,266 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Restoring;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Flushing
+{
+    /// <summary>
+    /// Runs the flush of one host, top to bottom: journal, stop the applier, start coordinates, tables (at most
+    /// ThrottleLimit at once, each out of place only while it is flushed), end coordinates. On any failure or
+    /// interruption every table is put back before it returns.
+    /// </summary>
+    public sealed class HostFlusher
+    {
+        readonly HostPlan plan;
+        readonly IFlushListener listener;
+
+        public HostFlusher(HostPlan plan, IFlushListener listener)
+        {
+            this.plan = plan;
+            this.listener = listener;
+        }
+
+        /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "ChunkN", "Copied", "TwinDropped").</summary>
+        public Func<string, Task>? PhaseReached { get; set; }
+
+        public static string DefaultStateFile(string host, int port, DateTimeOffset startedAt) =>
+            Path.Combine(Directory.GetCurrentDirectory(),
+                $"binlogflush-{SafeFileName(host)}-{port.ToString(CultureInfo.InvariantCulture)}-{startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.json");
+
+        static string SafeFileName(string text) => new string(text.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_').ToArray());
+
+        /// <summary>Flushes the approved tables; the others are reported as Skipped. Refuses (nothing changed) when the plan is not ready.</summary>
+        public async Task<FlushResult> FlushAsync(IReadOnlyCollection<FlushCandidate> approved, CancellationToken cancellationToken)
+        {
+            if (!plan.Ready) throw new FlushException(FlushErrorKind.PreflightRefused, plan.RefusalMessage);
+            var options = plan.Options;
+            var startedAt = DateTimeOffset.UtcNow;
+            var runId = ToHex(RandomBytes(4));
+            var result = new FlushResult
+            {
+                HostName = plan.Settings.Host,
+                Port = plan.Settings.Port,
+                ServerVersion = plan.Facts.Dialect.VersionText,
+                ReplicationBefore = plan.Facts.ReplicationState,
+                Warnings = plan.Checks.Where(c => c.Status == CheckStatus.Warn).Select(c => c.Message).ToList(),
+            };
+            foreach (var warning in result.Warnings) listener.Warning($"{plan.Settings.Target}: {warning}");
+
+            var journal = new FlushJournal
+            {
+                RunId = runId,
+                Host = plan.Settings.Host,
+                Port = plan.Settings.Port,
+                ServerId = plan.Facts.ServerId,
+                ServerUuid = plan.Facts.Variable("server_uuid"),
+                StartedAt = startedAt,
+                GtidDomainId = plan.Facts.Dialect.IsMariaDb ? options.EffectiveGtidDomainId : (int?)null,
+                ReplicationBefore = plan.Facts.ReplicationState,
+            };
+            var ordinal = 0;
+            foreach (var candidate in plan.Candidates)
+            {
+                journal.Tables.Add(new JournalTable
+                {
+                    Schema = candidate.Schema,
+                    Table = candidate.Name,
+                    BackupTable = $"{StateJournalSchema.BackupPrefix}{runId}_{(++ordinal).ToString(CultureInfo.InvariantCulture)}",
+                    Phase = approved.Contains(candidate) ? TablePhase.Pending : TablePhase.Skipped,
+                });
+            }
+            var file = new JournalFile(options.StateFile ?? DefaultStateFile(plan.Settings.Host, plan.Settings.Port, startedAt), journal);
+            result.StateFile = file.Path;
+            var context = new FlushContext(plan, file, listener, PhaseReached);
+            var work = journal.Tables.Where(t => t.Phase == TablePhase.Pending).ToList();
+
+            if (work.Count == 0)
+            {
+                result.Status = FlushStatus.Completed;
+                result.ReplicationAfter = result.ReplicationBefore;
+                result.Tables = journal.Tables.Select(t => Skipped(t)).ToList();
+                return result;
+            }
+
+            file.Write();
+            await context.ReachedAsync("JournalWritten").ConfigureAwait(false);
+            listener.Verbose($"{plan.Settings.Target}: state file {file.Path}");
+
+            await using var control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            await WriteServerRecordAsync(control, journal, file.Path).ConfigureAwait(false);
+
+            var results = new ConcurrentDictionary<JournalTable, TableFlushResult>();
+            Exception? failure = null;
+            try
+            {
+                if (!options.NoReplicaStop)
+                {
+                    foreach (var channel in plan.Facts.Channels.Where(c => c.SqlRunning))
+                        await control.ExecuteAsync(plan.Facts.Dialect.StopReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+                    file.Update(j => j.ReplicationStoppedByRun = plan.Facts.SqlThreadRunning);
+                }
+                if (options.ResetBinaryLogs)
+                    await control.ExecuteAsync(plan.Facts.Dialect.ResetBinaryLogs, CancellationToken.None).ConfigureAwait(false);
+                // After the applier stopped: the range from here holds the snapshot and nothing else.
+                result.BinlogStart = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
+                file.Update(j => j.BinlogStart = result.BinlogStart);
+                listener.Verbose($"{plan.Settings.Target}: binlog start {result.BinlogStart}");
+                context.ReportHostProgress("Flushing tables");
+
+                await RunTablesAsync(context, work, results, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is FlushException or MySqlException or OperationCanceledException or IOException)
+            {
+                failure = exception;
+            }
+
+            if (failure is not null)
+            {
+                listener.Warning($"{plan.Settings.Target}: {(failure is OperationCanceledException ? "interrupted" : "failed: " + failure.Message)}; restoring every table.");
+                await RestoreAllAsync(control, journal, results).ConfigureAwait(false);
+            }
+
+            try
+            {
+                result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
+                if (options.StartReplica)
+                {
+                    foreach (var channel in plan.Facts.Channels)
+                        await control.ExecuteAsync(plan.Facts.Dialect.StartReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+                }
+                result.ReplicationAfter = ServerFactsState(await new ServerInspector(control).ReadChannelsAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (MySqlException exception) when (failure is not null)
+            {
+                listener.Warning($"{plan.Settings.Target}: could not read the end state after the failure: {exception.Message}");
+            }
+
+            result.Status = failure is null ? FlushStatus.Completed : failure is OperationCanceledException ? FlushStatus.Interrupted : FlushStatus.Failed;
+            if (failure is not null)
+            {
+                result.Error = failure is OperationCanceledException
+                    ? $"Interrupted; every table was put back. The binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot."
+                    : failure.Message + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
+                result.ErrorKind = failure is FlushException flush ? flush.Kind : failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.ServerError;
+            }
+            file.Update(j =>
+            {
+                j.BinlogEnd = result.BinlogEnd;
+                j.Status = result.Status.ToString();
+            });
+            result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : t.Phase == TablePhase.Skipped ? Skipped(t) : NotStarted(t)).ToList();
+            result.Rows = result.Tables.Where(t => t.Status == TableFlushStatus.Flushed).Sum(t => t.Rows);
+            result.Duration = context.Clock.Elapsed;
+            context.ReportHostProgress("Done", completed: true);
+            return result;
+        }
+
+        async Task RunTablesAsync(FlushContext context, List<JournalTable> work, ConcurrentDictionary<JournalTable, TableFlushResult> results, CancellationToken cancellationToken)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var queue = new ConcurrentQueue<JournalTable>(work);
+            Exception? firstFailure = null;
+            var candidates = plan.Candidates.ToDictionary(c => (c.Schema, c.Name));
+
+            async Task WorkerAsync()
+            {
+                ServerSession? session = null;
+                try
+                {
+                    while (!stop.IsCancellationRequested && queue.TryDequeue(out var entry))
+                    {
+                        session ??= await context.OpenSessionAsync(stop.Token).ConfigureAwait(false);
+                        var flusher = new TableFlusher(context, session);
+                        try
+                        {
+                            var tableResult = await flusher.FlushAsync(candidates[(entry.Schema, entry.Table)], entry, stop.Token).ConfigureAwait(false);
+                            results[entry] = tableResult;
+                            Interlocked.Increment(ref context.TablesDone);
+                            context.ReportHostProgress($"{entry.Schema}.{entry.Table} flushed");
+                        }
+                        finally
+                        {
+                            session = flusher.Session;
+                        }
+                    }
+                }
+                catch (Exception exception)
+                {
+                    // A worker never lets an exception escape: the first one stops the others, and the host is restored.
+                    Interlocked.CompareExchange(ref firstFailure, exception, null);
+                    stop.Cancel();
+                }
+                finally
+                {
+                    if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            var workers = Enumerable.Range(0, Math.Max(1, Math.Min(plan.Options.ThrottleLimit, work.Count))).Select(_ => Task.Run(WorkerAsync)).ToList();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            if (firstFailure is not null && !(firstFailure is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                throw firstFailure is OperationCanceledException ? new OperationCanceledException(cancellationToken) : firstFailure;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        async Task RestoreAllAsync(ServerSession control, FlushJournal journal, ConcurrentDictionary<JournalTable, TableFlushResult> results)
+        {
+            var entries = journal.Tables.Where(t => t.Phase != TablePhase.Skipped && t.Phase != TablePhase.Pending && t.Phase != TablePhase.Restored)
+                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" }).ToList();
+            var restorer = new StateRestorer(control);
+            var steps = await restorer.PlanAsync(entries, refuseUnknownTables: false, CancellationToken.None).ConfigureAwait(false);
+            foreach (var step in steps)
+            {
+                var entry = journal.Tables.First(t => t.Schema == step.Entry.Schema && t.BackupTable == step.Entry.BackupTable);
+                if (step.NeedsChange) await restorer.ApplyAsync(step).ConfigureAwait(false);
+                if (step.Verdict == RestoreAction.Conflict)
+                {
+                    listener.Warning($"{plan.Settings.Target}: {step.Message}");
+                    entry.Error = step.Message;
+                    continue;
+                }
+                entry.Phase = TablePhase.Restored;
+                results[entry] = new TableFlushResult
+                {
+                    Schema = entry.Schema, Table = entry.Table, BackupTable = entry.BackupTable, Rows = entry.RowsCopied, Chunks = entry.Chunks,
+                    Status = TableFlushStatus.Restored, MayRepeat = entry.MayRepeat.ToList(),
+                };
+            }
+            await restorer.MarkRestoredAsync(entries.Where(e => journal.Tables.Any(t => t.BackupTable == e.BackupTable && t.Schema == e.Schema && t.Phase == TablePhase.Restored))).ConfigureAwait(false);
+        }
+
+        async Task WriteServerRecordAsync(ServerSession control, FlushJournal journal, string stateFile)
+        {
+            var rows = journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t =>
+                $"({SqlText.Literal(journal.RunId)}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)}, {SqlText.Literal(t.BackupTable)}, 'Pending', {SqlText.Literal(stateFile)})");
+            var statements = new List<string> { "SET SESSION sql_log_bin = 0" };
+            statements.AddRange(StateJournalSchema.CreateStatements());
+            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file) VALUES {string.Join(", ", rows)}");
+            await control.ExecuteAsync(string.Join("; ", statements), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        static string ServerFactsState(IReadOnlyList<ReplicationChannel> channels) => new ServerFacts { Channels = channels }.ReplicationState;
+
+        static TableFlushResult Skipped(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.Skipped };
+        static TableFlushResult NotStarted(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.NotStarted, Error = t.Error };
+
+        static byte[] RandomBytes(int count)
+        {
+            var bytes = new byte[count];
+            using (var random = RandomNumberGenerator.Create()) random.GetBytes(bytes);
+            return bytes;
+        }
+
+        static string ToHex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+    }
+}

@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Flushing
+{
+    /// <summary>
+    /// Flushes one table, phase by phase: rename to the backup (unlogged), CREATE TABLE (logged), BLACKHOLE twin
+    /// (unlogged), copy in keyset chunks (logged), drop the twin and rename the backup back (unlogged). The journal is
+    /// written before each phase begins. Rename and restore steps are never cancelled half way; the copy is.
+    /// </summary>
+    sealed class TableFlusher
+    {
+        const int LockWaitTimeout = 1205;
+        readonly FlushContext context;
+        ServerSession session;
+
+        public TableFlusher(FlushContext context, ServerSession session)
+        {
+            this.context = context;
+            this.session = session;
+        }
+
+        /// <summary>The worker's session, which a reconnect may have replaced.</summary>
+        public ServerSession Session => session;
+
+        public async Task<TableFlushResult> FlushAsync(FlushCandidate candidate, JournalTable entry, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var table = candidate.Table;
+            var original = SqlText.Qualified(table.Schema, table.Name);
+            var backup = SqlText.Qualified(table.Schema, entry.BackupTable);
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var inspector = new ServerInspector(session);
+            var loggedCreate = TableDefinitions.LoggedCreateTable(
+                await inspector.ShowCreateTableAsync(table.Schema, table.Name, cancellationToken).ConfigureAwait(false),
+                context.Dialect.CheckConstraintNamesAreSchemaWide);
+
+            await EnterPhaseAsync(entry, TablePhase.Renamed).ConfigureAwait(false);
+            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; RENAME TABLE {original} TO {backup}").ConfigureAwait(false);
+            await context.ReachedAsync("Renamed").ConfigureAwait(false);
+
+            // From here on the table is out of place: the caller restores it whatever happens.
+            await EnterPhaseAsync(entry, TablePhase.Created).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; SET SESSION sql_log_bin = 1; USE {SqlText.Identifier(table.Schema)}; {loggedCreate}", CancellationToken.None).ConfigureAwait(false);
+            await context.ReachedAsync("Created").ConfigureAwait(false);
+
+            await EnterPhaseAsync(entry, TablePhase.Twin).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; DROP TABLE {original}; {TableDefinitions.BlackholeTwin(table)}", CancellationToken.None).ConfigureAwait(false);
+            await context.ReachedAsync("Twin").ConfigureAwait(false);
+
+            await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+            await CopyAsync(candidate, entry, backup, original, cancellationToken).ConfigureAwait(false);
+            await context.ReachedAsync("Copied").ConfigureAwait(false);
+
+            var backupRows = Convert.ToInt64(await session.ScalarAsync($"SELECT COUNT(*) FROM {backup}", CancellationToken.None).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (backupRows != entry.RowsCopied)
+                throw new FlushException(FlushErrorKind.RowCountMismatch,
+                    $"{table.Schema}.{table.Name}: {entry.RowsCopied} rows were written to the binlog but the table holds {backupRows}. The table was restored; flush it again.");
+
+            await RestoreAsync(entry, original, backup).ConfigureAwait(false);
+            return new TableFlushResult
+            {
+                Schema = table.Schema,
+                Table = table.Name,
+                BackupTable = entry.BackupTable,
+                Rows = entry.RowsCopied,
+                Chunks = entry.Chunks,
+                Duration = clock.Elapsed,
+                Status = TableFlushStatus.Flushed,
+                MayRepeat = entry.MayRepeat.ToList(),
+            };
+        }
+
+        async Task RestoreAsync(JournalTable entry, string original, string backup)
+        {
+            await EnterPhaseAsync(entry, TablePhase.Restoring).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; DROP TABLE {original}", CancellationToken.None).ConfigureAwait(false);
+            await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
+            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {backup} TO {original}").ConfigureAwait(false);
+            await EnterPhaseAsync(entry, TablePhase.Restored).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        async Task EnterPhaseAsync(JournalTable entry, TablePhase phase)
+        {
+            context.Journal.Update(_ => entry.Phase = phase);
+            context.Listener.TableProgress(new TableProgress
+            {
+                Target = context.Target, Schema = entry.Schema, Table = entry.Table, RowsCopied = entry.RowsCopied, Stage = phase.ToString(),
+                Completed = phase == TablePhase.Restored,
+            });
+            await Task.CompletedTask.ConfigureAwait(false);
+        }
+
+        static string ServerPhase(JournalTable entry) => StateJournalSchema.SetPhase(entry.Schema, entry.BackupTable, entry.Phase);
+
+        /// <summary>RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a few times.</summary>
+        async Task RenameWithRetryAsync(string sql)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await session.ExecuteAsync(sql, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (MySqlException exception) when (exception.Number == LockWaitTimeout && attempt < context.Options.RenameAttempts)
+                {
+                    context.Listener.Warning($"{context.Target}: a metadata lock held the rename ({exception.Message}); attempt {attempt + 1} of {context.Options.RenameAttempts}.");
+                    await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt)).ConfigureAwait(false);
+                }
+            }
+        }
+
+        async Task CopyAsync(FlushCandidate candidate, JournalTable entry, string backup, string original, CancellationToken cancellationToken)
+        {
+            var table = candidate.Table;
+            var columns = SqlText.IdentifierList(table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
+            var insert = $"SET SESSION sql_log_bin = 1; INSERT INTO {original} ({columns}) SELECT {columns} FROM {backup}";
+            if (candidate.ChunkKey.Count == 0)
+            {
+                entry.RowsCopied = await ExecuteChunkAsync(insert, Array.Empty<MySqlParameter>(), cancellationToken).ConfigureAwait(false);
+                entry.Chunks = 1;
+                Interlocked.Add(ref context.RowsCopied, entry.RowsCopied);
+                ReportCopy(entry, table);
+                context.Journal.Update(_ => { });
+                return;
+            }
+
+            var keyNames = candidate.ChunkKey.Select(c => c.Name).ToList();
+            var keyList = SqlText.IdentifierList(keyNames);
+            var forceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
+            entry.ChunkKeyColumns = keyNames;
+            List<object?>? lastKey = entry.LastChunkKey?.Select(KeyCodec.Decode).ToList();
+            var reconnects = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                List<object?>? upperKey = null;
+                try
+                {
+                    var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                    var boundary = await session.QueryAsync(
+                        $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {context.Options.ChunkSize - 1}",
+                        cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
+                    upperKey = boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
+
+                    var conditions = new List<string>();
+                    if (lastKey is not null) conditions.Add(After(keyNames, "l"));
+                    if (upperKey is not null) conditions.Add(AtOrBefore(keyNames, "u"));
+                    var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions.Select(c => "(" + c + ")"));
+                    var parameters = Parameters("l", lastKey).Concat(Parameters("u", upperKey)).ToArray();
+                    var rows = await ExecuteChunkAsync($"{insert}{forceIndex}{where} ORDER BY {keyList}", parameters, cancellationToken).ConfigureAwait(false);
+
+                    entry.RowsCopied += rows;
+                    entry.Chunks++;
+                    Interlocked.Add(ref context.RowsCopied, rows);
+                    if (upperKey is not null) entry.LastChunkKey = upperKey.Select(KeyCodec.Encode).ToList();
+                    context.Journal.Update(_ => { });
+                    ReportCopy(entry, table);
+                    await context.ReachedAsync("Chunk" + entry.Chunks.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    if (upperKey is null) return;
+                    lastKey = upperKey;
+                }
+                catch (MySqlException exception) when (FlushContext.IsConnectionLoss(exception, session) && !cancellationToken.IsCancellationRequested)
+                {
+                    // The rows the broken chunk already produced are in the binlog: resume after the last committed
+                    // key and report the range that may stand twice.
+                    var range = $"{table.Schema}.{table.Name} ({string.Join(", ", keyNames)}) > {(lastKey is null ? "(start)" : KeyCodec.Describe(lastKey))}" +
+                                (upperKey is null ? "" : $" and <= {KeyCodec.Describe(upperKey)}");
+                    if (++reconnects > context.Options.ReconnectAttempts)
+                        throw new FlushException(FlushErrorKind.TableFailed, $"{table.Schema}.{table.Name}: the connection was lost {reconnects} times during the copy ({exception.Message}); giving up.", exception);
+                    entry.MayRepeat.Add(range);
+                    context.Journal.Update(_ => { });
+                    context.Listener.Warning($"{context.Target}: the connection was lost during a chunk of {table.Schema}.{table.Name} ({exception.Message}); reconnecting ({reconnects} of {context.Options.ReconnectAttempts}). Rows of {range} may appear twice in the binlog.");
+                    await ReconnectAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        async Task ReconnectAsync()
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            session = await context.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        async Task<long> ExecuteChunkAsync(string sql, MySqlParameter[] parameters, CancellationToken cancellationToken) =>
+            await session.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+
+        void ReportCopy(JournalTable entry, TableInfo table) => context.Listener.TableProgress(new TableProgress
+        {
+            Target = context.Target, Schema = table.Schema, Table = table.Name, RowsCopied = entry.RowsCopied,
+            RowsEstimated = Math.Max(table.EstimatedRows, entry.RowsCopied), Stage = "Copying",
+        });
+
+        static MySqlParameter[] Parameters(string prefix, IReadOnlyList<object?>? values) => values is null
+            ? Array.Empty<MySqlParameter>()
+            : values.Select((v, i) => new MySqlParameter("@" + prefix + i.ToString(CultureInfo.InvariantCulture), v)).ToArray();
+
+        /// <summary>(k0 &gt; @p0) OR (k0 = @p0 AND k1 &gt; @p1) …: the rows after a composite key, in a form every optimizer ranges.</summary>
+        internal static string After(IReadOnlyList<string> keys, string prefix) => Compare(keys, prefix, ">", ">");
+
+        /// <summary>(k0 &lt; @p0) OR … OR (k0 = @p0 AND … AND kn &lt;= @pn).</summary>
+        internal static string AtOrBefore(IReadOnlyList<string> keys, string prefix) => Compare(keys, prefix, "<", "<=");
+
+        static string Compare(IReadOnlyList<string> keys, string prefix, string strict, string last)
+        {
+            var terms = new List<string>();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var parts = new StringBuilder();
+                for (var j = 0; j < i; j++) parts.Append(SqlText.Identifier(keys[j])).Append(" = @").Append(prefix).Append(j.ToString(CultureInfo.InvariantCulture)).Append(" AND ");
+                var op = i == keys.Count - 1 ? last : strict;
+                parts.Append(SqlText.Identifier(keys[i])).Append(' ').Append(op).Append(" @").Append(prefix).Append(i.ToString(CultureInfo.InvariantCulture));
+                terms.Add("(" + parts + ")");
+            }
+            return string.Join(" OR ", terms);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.Planning
+{
+    /// <summary>Which tables a run takes: -Database and -Table wildcards ('table' or 'db.table'), -ExcludeDatabase on top of the system schemas.</summary>
+    public sealed class FlushSelection
+    {
+        public IReadOnlyList<string> Databases { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Tables { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> ExcludeDatabases { get; set; } = Array.Empty<string>();
+
+        public bool Includes(TableInfo table)
+        {
+            if (ServerInspector.SystemSchemas.Contains(table.Schema, StringComparer.OrdinalIgnoreCase)) return false;
+            if (ExcludeDatabases.Any(pattern => Matches(pattern, table.Schema))) return false;
+            if (Databases.Count > 0 && !Databases.Any(pattern => Matches(pattern, table.Schema))) return false;
+            if (Tables.Count == 0) return true;
+            return Tables.Any(pattern => MatchesTable(pattern, table));
+        }
+
+        static bool MatchesTable(string pattern, TableInfo table)
+        {
+            // 'db.table' names both; a table name that itself holds a dot is matched whole too.
+            var dot = pattern.IndexOf('.');
+            if (dot > 0 && Matches(pattern.Substring(0, dot), table.Schema) && Matches(pattern.Substring(dot + 1), table.Name)) return true;
+            return Matches(pattern, table.Name);
+        }
+
+        /// <summary>PowerShell-style wildcards (*, ?, [a-z]); case-insensitive, as PowerShell users expect.</summary>
+        public static bool Matches(string pattern, string value) => ToRegex(pattern).IsMatch(value);
+
+        static Regex ToRegex(string pattern)
+        {
+            var builder = new StringBuilder("^");
+            for (var i = 0; i < pattern.Length; i++)
+            {
+                var c = pattern[i];
+                switch (c)
+                {
+                    case '*': builder.Append(".*"); break;
+                    case '?': builder.Append('.'); break;
+                    case '`' when i + 1 < pattern.Length: builder.Append(Regex.Escape(pattern[++i].ToString())); break;
+                    case '[':
+                        var close = pattern.IndexOf(']', i + 1);
+                        if (close > i + 1) { builder.Append('[').Append(pattern.Substring(i + 1, close - i - 1).Replace("\\", "\\\\")).Append(']'); i = close; }
+                        else builder.Append("\\[");
+                        break;
+                    default: builder.Append(Regex.Escape(c.ToString())); break;
+                }
+            }
+            return new Regex(builder.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.Planning
+{
+    public enum CheckStatus { Pass, Warn, Fail }
+
+    /// <summary>One preflight check: a stable name, its status, and a message that names the fix.</summary>
+    public sealed class ReadinessCheck
+    {
+        public ReadinessCheck(string name, CheckStatus status, string message)
+        {
+            Name = name;
+            Status = status;
+            Message = message;
+        }
+
+        public string Name { get; }
+        public CheckStatus Status { get; }
+        public string Message { get; }
+        public override string ToString() => $"{Name}: {Status}: {Message}";
+    }
+
+    /// <summary>What a flush would be asked to do beyond the defaults.</summary>
+    public sealed class FlushOptions
+    {
+        public const int DefaultGtidDomainId = 191;
+        public const int DefaultChunkSize = 10000;
+        public const int DefaultThrottleLimit = 4;
+
+        public FlushSelection Selection { get; set; } = new FlushSelection();
+        public bool Force { get; set; }
+        public bool NoReplicaStop { get; set; }
+        public bool StartReplica { get; set; }
+        public bool ResetBinaryLogs { get; set; }
+        /// <summary>MariaDB: the GTID domain the flush writes in (default 191).</summary>
+        public int? GtidDomainId { get; set; }
+        public int ChunkSize { get; set; } = DefaultChunkSize;
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+        public string? StateFile { get; set; }
+        public int LockWaitTimeoutSeconds { get; set; } = 5;
+        public int RenameAttempts { get; set; } = 5;
+        public int ReconnectAttempts { get; set; } = 3;
+
+        public int EffectiveGtidDomainId => GtidDomainId ?? DefaultGtidDomainId;
+    }
+
+    /// <summary>The preflight of Invoke-BinlogFlush, and the checks of Test-BinlogFlushReadiness: one piece of code.</summary>
+    public static class Preflight
+    {
+        static readonly string[] TablePrivileges = { "SELECT", "INSERT", "CREATE", "DROP", "ALTER" };
+
+        public static IReadOnlyList<ReadinessCheck> Evaluate(ServerFacts facts, IReadOnlyList<FlushCandidate> candidates,
+            IReadOnlyList<string> leftovers, FlushOptions options)
+        {
+            var checks = new List<ReadinessCheck>();
+            var dialect = facts.Dialect;
+            void Add(string name, CheckStatus status, string message) => checks.Add(new ReadinessCheck(name, status, message));
+            CheckStatus ForceOr(CheckStatus status) => options.Force ? CheckStatus.Warn : status;
+
+            Add("BinaryLog", facts.LogBin ? CheckStatus.Pass : CheckStatus.Fail, facts.LogBin
+                ? "The binary log is on."
+                : "The binary log is off: nothing would reach a consumer. Start the server with log_bin.");
+
+            var rowFormat = facts.BinlogFormat.Equals("ROW", StringComparison.OrdinalIgnoreCase);
+            Add("BinlogFormat", rowFormat ? CheckStatus.Pass : CheckStatus.Fail, rowFormat
+                ? "binlog_format is ROW."
+                : $"binlog_format is {facts.BinlogFormat}: consumers would get the statements (INSERT ... SELECT from a backup table), and later replicated changes would not be row events. Set binlog_format=ROW globally (SET GLOBAL binlog_format='ROW' and in my.cnf).");
+
+            var fullImage = facts.BinlogRowImage.Length == 0 || facts.BinlogRowImage.Equals("FULL", StringComparison.OrdinalIgnoreCase);
+            Add("BinlogRowImage", fullImage ? CheckStatus.Pass : CheckStatus.Warn, fullImage
+                ? "binlog_row_image is FULL" + (facts.BinlogRowMetadata is { } meta ? $"; binlog_row_metadata is {meta}." : ".")
+                : $"binlog_row_image is {facts.BinlogRowImage}: later updates will not carry complete rows. Set binlog_row_image=FULL for CDC consumers.");
+
+            Add("LogReplicaUpdates", facts.LogReplicaUpdates ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.LogReplicaUpdates
+                ? $"{dialect.LogReplicaUpdatesVariable} is ON."
+                : $"{dialect.LogReplicaUpdatesVariable} is OFF: a consumer of this binlog would get the snapshot and then none of the replicated changes after it. Turn it on in my.cnf and restart, or use -Force.");
+
+            Add("Replication", facts.IsReplica ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.IsReplica
+                ? "Replication is configured: " + string.Join("; ", facts.Channels.Select(c => c.ToString())) + "."
+                : "No replication is configured: this looks like a primary, and the flush must never run on a primary (its applications would write into BLACKHOLE tables). Run it on a replica, or use -Force if you are sure.");
+
+            if (facts.DownstreamReplicasError is { } downstreamError)
+                Add("DownstreamReplicas", ForceOr(CheckStatus.Fail), $"Cannot list downstream replicas ({downstreamError}): grant {(dialect.IsMariaDb ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE")}, or use -Force.");
+            else
+                Add("DownstreamReplicas", facts.DownstreamReplicas == 0 ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.DownstreamReplicas == 0
+                    ? "No replica is connected downstream."
+                    : $"{facts.DownstreamReplicas} replica(s) replicate from this host: they would apply the flush's CREATE TABLE and rows and break. Detach them first, or use -Force.");
+
+            if (options.NoReplicaStop && facts.SqlThreadRunning)
+                Add("ReplicaStop", ForceOr(CheckStatus.Fail), "-NoReplicaStop while the replication SQL thread runs: replicated writes would fall into the BLACKHOLE twins and be lost. Stop the SQL thread, drop -NoReplicaStop, or use -Force.");
+            else
+                Add("ReplicaStop", CheckStatus.Pass, options.NoReplicaStop ? "The replication SQL thread is not running." : "The replication SQL thread will be stopped during the flush.");
+
+            Add("Blackhole", facts.BlackholeAvailable ? CheckStatus.Pass : CheckStatus.Fail, facts.BlackholeAvailable
+                ? "The BLACKHOLE engine is available."
+                : "The BLACKHOLE engine is not available" + (dialect.IsMariaDb ? ": run INSTALL SONAME 'ha_blackhole' (or add plugin_load_add=ha_blackhole to my.cnf)." : ": start the server without --disabled-storage-engines=BLACKHOLE."));
+
+            var missing = new List<string>();
+            if (!facts.HasAnyPrivilege(dialect.SessionVariablePrivileges)) missing.Add(string.Join(" or ", dialect.SessionVariablePrivileges) + " (to write without logging)");
+            if (dialect.IsMariaDb && !facts.HasAnyPrivilege(new[] { "SUPER" })) missing.Add("SUPER (to set gtid_domain_id)");
+            if (!facts.HasAnyPrivilege(dialect.ReplicationAdminPrivileges)) missing.Add(string.Join(" or ", dialect.ReplicationAdminPrivileges) + " (to stop and start replication)");
+            if (!facts.HasAnyPrivilege(dialect.BinlogMonitorPrivileges)) missing.Add(string.Join(" or ", dialect.BinlogMonitorPrivileges) + " (to read binlog coordinates)");
+            foreach (var schema in candidates.Select(c => c.Schema).Distinct())
+            {
+                var lacking = TablePrivileges.Where(p => !facts.HasTablePrivilege(schema, p)).ToList();
+                if (lacking.Count > 0) missing.Add(string.Join(", ", lacking) + " on " + schema);
+            }
+            Add("Privileges", missing.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, missing.Count == 0
+                ? $"{facts.CurrentUser} has the privileges the flush needs."
+                : $"{facts.CurrentUser} lacks: {string.Join("; ", missing)}. GRANT them, or connect as an administrator.");
+
+            if (facts.SuperReadOnly)
+                Add("ReadOnly", CheckStatus.Fail, "super_read_only is ON: nobody can write, not even to the binlog. SET GLOBAL super_read_only=OFF for the flush (read_only can stay ON).");
+            else if (facts.ReadOnly && !facts.HasAnyPrivilege(dialect.ReadOnlyBypassPrivileges))
+                Add("ReadOnly", CheckStatus.Fail, $"read_only is ON and {facts.CurrentUser} lacks {string.Join(" or ", dialect.ReadOnlyBypassPrivileges)}: grant it, or SET GLOBAL read_only=OFF for the flush.");
+            else
+                Add("ReadOnly", CheckStatus.Pass, facts.ReadOnly ? "read_only is ON, and this account may write anyway." : "read_only is OFF.");
+
+            Add("LeftoverState", leftovers.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, leftovers.Count == 0
+                ? "No backup table or unfinished state from an earlier run."
+                : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: Restore-BinlogFlushState -StateFile <its state file>, or -Discover.");
+
+            var blocked = candidates.Where(c => c.Blocker is not null).ToList();
+            if (candidates.Count == 0)
+                Add("Tables", CheckStatus.Fail, "No table matches the selection: check -Database, -Table and -ExcludeDatabase (system schemas are always skipped).");
+            else if (blocked.Count > 0)
+                Add("Tables", CheckStatus.Fail, $"{blocked.Count} table(s) cannot be flushed, so none is started: " + string.Join("; ", blocked.Take(10).Select(c => $"{c.Schema}.{c.Name}: {c.Blocker}")));
+            else
+                Add("Tables", CheckStatus.Pass, $"{candidates.Count} table(s), about {candidates.Sum(c => c.Table.EstimatedRows)} rows.");
+
+            if (dialect.IsMariaDb)
+            {
+                var domain = options.EffectiveGtidDomainId;
+                var taken = facts.ReplicatedGtidDomains.Contains(domain);
+                Add("GtidDomain", taken ? CheckStatus.Fail : CheckStatus.Pass, taken
+                    ? $"GTID domain {domain} already arrives through replication (gtid_slave_pos {facts.Variable("gtid_slave_pos")}): choose a domain no other server uses with -GtidDomainId."
+                    : $"The flush writes in GTID domain {domain}" + (facts.GtidStrictMode ? " (gtid_strict_mode is ON: domain 0 would stop replication)." : "."));
+            }
+            else if (facts.UsesGtids)
+            {
+                Add("GtidErrant", CheckStatus.Warn, $"gtid_mode is ON: the flush writes transactions with this replica's server_uuid ({facts.Variable("server_uuid")}); failover tools will see them as errant. The result lists the GTID set written; inject an empty transaction for each on the other servers (SET GTID_NEXT='uuid:N'; BEGIN; COMMIT; SET GTID_NEXT='AUTOMATIC').");
+            }
+            return checks;
+        }
+    }
+}

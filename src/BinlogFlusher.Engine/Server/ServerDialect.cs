@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace BinlogFlusher.Engine.Server
+{
+    public enum ServerFlavor { MySql, MariaDb }
+
+    /// <summary>The one place that knows how MySQL 5.7, 8.0, 8.4+ and MariaDB differ in statements and names.</summary>
+    public sealed class ServerDialect
+    {
+        public ServerDialect(ServerFlavor flavor, Version version, string versionText)
+        {
+            Flavor = flavor;
+            Version = version;
+            VersionText = versionText;
+        }
+
+        public ServerFlavor Flavor { get; }
+        public Version Version { get; }
+        public string VersionText { get; }
+        public bool IsMariaDb => Flavor == ServerFlavor.MariaDb;
+
+        /// <summary>MySQL 8.0.22+ and MariaDB 10.5.1+ accept REPLICA; MySQL 8.4+ accepts nothing else.</summary>
+        bool UsesReplicaKeyword => IsMariaDb ? Version >= new Version(10, 5, 1) : Version >= new Version(8, 0, 22);
+
+        /// <summary>From VERSION() and whether @@gtid_domain_id exists (a DBA can rewrite the version string).</summary>
+        public static ServerDialect From(string versionText, bool hasGtidDomainId)
+        {
+            var flavor = hasGtidDomainId || versionText.IndexOf("MariaDB", StringComparison.OrdinalIgnoreCase) >= 0 ? ServerFlavor.MariaDb : ServerFlavor.MySql;
+            var text = versionText.StartsWith("5.5.5-", StringComparison.Ordinal) && flavor == ServerFlavor.MariaDb ? versionText.Substring(6) : versionText;
+            var match = Regex.Match(text, @"^(\d+)\.(\d+)\.(\d+)");
+            var version = match.Success
+                ? new Version(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture))
+                : new Version(0, 0, 0);
+            return new ServerDialect(flavor, version, versionText);
+        }
+
+        public string ReplicaStatus => IsMariaDb ? "SHOW ALL SLAVES STATUS" : UsesReplicaKeyword ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+
+        /// <summary>The replication SQL thread column, by name (MariaDB keeps Slave_* in both statements).</summary>
+        public string SqlRunningColumn => !IsMariaDb && UsesReplicaKeyword ? "Replica_SQL_Running" : "Slave_SQL_Running";
+        public string IoRunningColumn => !IsMariaDb && UsesReplicaKeyword ? "Replica_IO_Running" : "Slave_IO_Running";
+        public string SourceHostColumn => !IsMariaDb && UsesReplicaKeyword ? "Source_Host" : "Master_Host";
+        public string SourcePortColumn => !IsMariaDb && UsesReplicaKeyword ? "Source_Port" : "Master_Port";
+
+        /// <summary>Stops the applier of one connection (MariaDB named connection; "" is the default one) or of all channels (MySQL).</summary>
+        public string StopReplicaSqlThread(string connectionName) => IsMariaDb
+            ? $"STOP {Keyword} {SqlText.Literal(connectionName)} SQL_THREAD"
+            : $"STOP {Keyword} SQL_THREAD";
+
+        public string StartReplicaSqlThread(string connectionName) => IsMariaDb
+            ? $"START {Keyword} {SqlText.Literal(connectionName)} SQL_THREAD"
+            : $"START {Keyword} SQL_THREAD";
+
+        string Keyword => UsesReplicaKeyword ? "REPLICA" : "SLAVE";
+
+        /// <summary>Replicas connected downstream of this server.</summary>
+        public string DownstreamReplicas => IsMariaDb ? "SHOW SLAVE HOSTS" : UsesReplicaKeyword ? "SHOW REPLICAS" : "SHOW SLAVE HOSTS";
+
+        public string BinlogStatus => IsMariaDb
+            ? (Version >= new Version(10, 5, 2) ? "SHOW BINLOG STATUS" : "SHOW MASTER STATUS")
+            : (Version >= new Version(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
+
+        public string ResetBinaryLogs => !IsMariaDb && Version >= new Version(8, 4, 0) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
+
+        /// <summary>The variable that says replicated changes are written to this server's binlog.</summary>
+        public string LogReplicaUpdatesVariable => !IsMariaDb && Version >= new Version(8, 0, 26) ? "log_replica_updates" : "log_slave_updates";
+
+        /// <summary>The GTID position of this server's binlog, or null when GTIDs are not in use.</summary>
+        public string GtidPositionQuery => IsMariaDb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT IF(@@GLOBAL.gtid_mode = 'ON', @@GLOBAL.gtid_executed, NULL)";
+
+        /// <summary>Explicitly named CHECK constraints are schema-wide on MySQL 8 (per table on MariaDB).</summary>
+        public bool CheckConstraintNamesAreSchemaWide => !IsMariaDb;
+
+        /// <summary>Session settings of every flush connection.</summary>
+        public IEnumerable<string> SessionSetup(int? gtidDomainId, int lockWaitTimeoutSeconds)
+        {
+            yield return "SET SESSION binlog_format = 'ROW'";
+            // Permissive: zero dates and explicit 0 in AUTO_INCREMENT columns copy as they are; no engine substitution.
+            yield return "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'";
+            yield return "SET SESSION lock_wait_timeout = " + lockWaitTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
+            yield return "SET SESSION foreign_key_checks = 0";
+            yield return "SET SESSION unique_checks = 1";
+            if (IsMariaDb && gtidDomainId.HasValue)
+                yield return "SET SESSION gtid_domain_id = " + gtidDomainId.Value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Global privileges that let a session change sql_log_bin and binlog_format; any one of them is enough.</summary>
+        public IReadOnlyList<string> SessionVariablePrivileges => IsMariaDb
+            ? new[] { "SUPER", "BINLOG ADMIN" }
+            : new[] { "SUPER", "SYSTEM_VARIABLES_ADMIN", "SESSION_VARIABLES_ADMIN" };
+
+        public IReadOnlyList<string> ReplicationAdminPrivileges => IsMariaDb
+            ? new[] { "SUPER", "REPLICATION SLAVE ADMIN" }
+            : Version.Major >= 8 ? new[] { "SUPER", "REPLICATION_SLAVE_ADMIN" } : new[] { "SUPER" };
+
+        public IReadOnlyList<string> BinlogMonitorPrivileges => IsMariaDb
+            ? new[] { "SUPER", "BINLOG MONITOR", "REPLICATION CLIENT" }
+            : new[] { "SUPER", "REPLICATION CLIENT" };
+
+        /// <summary>Privileges that let a session write while read_only is ON.</summary>
+        public IReadOnlyList<string> ReadOnlyBypassPrivileges => IsMariaDb
+            ? (Version >= new Version(10, 11, 0) ? new[] { "READ ONLY ADMIN" } : new[] { "SUPER", "READ ONLY ADMIN" })
+            : new[] { "SUPER", "CONNECTION_ADMIN" };
+
+        public override string ToString() => (IsMariaDb ? "MariaDB " : "MySQL ") + Version;
+    }
+}

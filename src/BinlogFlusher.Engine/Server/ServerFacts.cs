@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace BinlogFlusher.Engine.Server
+{
+    /// <summary>One replication connection (MariaDB named connection or MySQL channel).</summary>
+    public sealed class ReplicationChannel
+    {
+        public string Name { get; set; } = "";
+        public bool IoRunning { get; set; }
+        public bool SqlRunning { get; set; }
+        public string SourceHost { get; set; } = "";
+        public int SourcePort { get; set; }
+        public string? LastError { get; set; }
+        public override string ToString() => (Name.Length == 0 ? "" : Name + ": ") + $"source {SourceHost}:{SourcePort}, IO {(IoRunning ? "running" : "stopped")}, SQL {(SqlRunning ? "running" : "stopped")}";
+    }
+
+    /// <summary>Where the binlog is: file, position and GTID position (null where GTIDs are not used).</summary>
+    public sealed class BinlogCoordinates
+    {
+        public string File { get; set; } = "";
+        public long Position { get; set; }
+        public string? GtidPosition { get; set; }
+        public override string ToString() => File + ":" + Position + (string.IsNullOrEmpty(GtidPosition) ? "" : " (GTID " + GtidPosition + ")");
+    }
+
+    /// <summary>What the flush needs to know about a server before it touches anything.</summary>
+    public sealed class ServerFacts
+    {
+        public ServerDialect Dialect { get; set; } = null!;
+        public long ServerId { get; set; }
+        public string CurrentUser { get; set; } = "";
+        public IReadOnlyDictionary<string, string?> Variables { get; set; } = new Dictionary<string, string?>();
+        public IReadOnlyList<ReplicationChannel> Channels { get; set; } = Array.Empty<ReplicationChannel>();
+        public int DownstreamReplicas { get; set; }
+        public string? DownstreamReplicasError { get; set; }
+        public string? BlackholeSupport { get; set; }
+        public ISet<string> GlobalPrivileges { get; set; } = new HashSet<string>();
+        public IReadOnlyDictionary<string, ISet<string>> SchemaPrivileges { get; set; } = new Dictionary<string, ISet<string>>();
+        public BinlogCoordinates? Binlog { get; set; }
+
+        public string? Variable(string name) => Variables.TryGetValue(name, out var value) ? value : null;
+        bool On(string name) => Variable(name) is { } v && (v.Equals("ON", StringComparison.OrdinalIgnoreCase) || v == "1");
+
+        public bool LogBin => On("log_bin");
+        public string BinlogFormat => Variable("binlog_format") ?? "";
+        public string BinlogRowImage => Variable("binlog_row_image") ?? "";
+        public string? BinlogRowMetadata => Variable("binlog_row_metadata");
+        public bool LogReplicaUpdates => On(Dialect.LogReplicaUpdatesVariable);
+        public bool ReadOnly => On("read_only");
+        public bool SuperReadOnly => On("super_read_only");
+        public bool IsReplica => Channels.Count > 0;
+        public bool SqlThreadRunning => Channels.Any(c => c.SqlRunning);
+        public bool GtidStrictMode => On("gtid_strict_mode");
+        /// <summary>MySQL gtid_mode=ON, or MariaDB with a GTID binlog position.</summary>
+        public bool UsesGtids => Dialect.IsMariaDb ? !string.IsNullOrEmpty(Variable("gtid_binlog_pos")) || !string.IsNullOrEmpty(Variable("gtid_slave_pos")) : On("gtid_mode");
+        public bool BlackholeAvailable => BlackholeSupport is { } s && (s.Equals("YES", StringComparison.OrdinalIgnoreCase) || s.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase));
+
+        public string ReplicationState => !IsReplica ? "NotConfigured"
+            : Channels.All(c => c.SqlRunning && c.IoRunning) ? "Running"
+            : Channels.Any(c => c.SqlRunning) ? "SqlRunning"
+            : Channels.Any(c => c.IoRunning) ? "SqlStopped"
+            : "Stopped";
+
+        public bool HasAnyPrivilege(IEnumerable<string> privileges) =>
+            GlobalPrivileges.Contains("ALL PRIVILEGES") || privileges.Any(GlobalPrivileges.Contains);
+
+        public bool HasTablePrivilege(string schema, string privilege) =>
+            GlobalPrivileges.Contains(privilege) || GlobalPrivileges.Contains("ALL PRIVILEGES")
+            || (SchemaPrivileges.TryGetValue(schema, out var granted) && (granted.Contains(privilege) || granted.Contains("ALL PRIVILEGES")));
+
+        /// <summary>GTID domains already present in this server's binlog or replication position (MariaDB).</summary>
+        public ISet<long> ReplicatedGtidDomains => DomainsOf(Variable("gtid_slave_pos"));
+
+        internal static ISet<long> DomainsOf(string? position)
+        {
+            var domains = new HashSet<long>();
+            foreach (var part in (position ?? "").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var dash = part.IndexOf('-');
+                if (dash > 0 && long.TryParse(part.Substring(0, dash).Trim(), out var domain)) domains.Add(domain);
+            }
+            return domains;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Server
+{
+    /// <summary>Reads a server: variables, replication, privileges, tables. Changes nothing.</summary>
+    public sealed class ServerInspector
+    {
+        /// <summary>Schemas never flushed, whatever the selection says.</summary>
+        public static readonly IReadOnlyList<string> SystemSchemas = new[] { "mysql", "sys", "information_schema", "performance_schema", StateJournalSchema.Name };
+
+        static readonly string[] VariableNames =
+        {
+            "server_id", "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "log_slave_updates", "log_replica_updates",
+            "read_only", "super_read_only", "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "gtid_domain_id", "gtid_binlog_pos",
+            "gtid_slave_pos", "gtid_current_pos", "server_uuid", "max_binlog_stmt_cache_size", "binlog_stmt_cache_size", "lock_wait_timeout",
+        };
+
+        readonly ServerSession session;
+
+        public ServerInspector(ServerSession session) => this.session = session;
+
+        public async Task<ServerDialect> ReadDialectAsync(CancellationToken cancellationToken)
+        {
+            var rows = await session.QueryAsync("SELECT VERSION() AS version, (SELECT COUNT(*) FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'GTID_DOMAIN_ID') AS has_domain", cancellationToken).ConfigureAwait(false);
+            return ServerDialect.From(rows[0].Text("version") ?? "", rows[0].Long("has_domain") > 0);
+        }
+
+        public async Task<ServerFacts> ReadFactsAsync(CancellationToken cancellationToken)
+        {
+            var dialect = await ReadDialectAsync(cancellationToken).ConfigureAwait(false);
+            var facts = new ServerFacts { Dialect = dialect };
+
+            var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var list = string.Join(", ", VariableNames.Select(SqlText.Literal));
+            foreach (var row in await session.QueryAsync($"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({list})", cancellationToken).ConfigureAwait(false))
+                variables[row.Text("Variable_name") ?? ""] = row.Text("Value");
+            facts.Variables = variables;
+            facts.ServerId = long.TryParse(facts.Variable("server_id"), out var id) ? id : 0;
+            facts.CurrentUser = (string?)await session.ScalarAsync("SELECT CURRENT_USER()", cancellationToken).ConfigureAwait(false) ?? "";
+
+            facts.Channels = await ReadChannelsAsync(dialect, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                facts.DownstreamReplicas = (await session.QueryAsync(dialect.DownstreamReplicas, cancellationToken).ConfigureAwait(false)).Count;
+            }
+            catch (MySqlException exception)
+            {
+                facts.DownstreamReplicasError = exception.Message;
+            }
+            facts.BlackholeSupport = (string?)await session.ScalarAsync("SELECT SUPPORT FROM information_schema.ENGINES WHERE ENGINE = 'BLACKHOLE'", cancellationToken).ConfigureAwait(false);
+            await ReadPrivilegesAsync(facts, cancellationToken).ConfigureAwait(false);
+            if (facts.LogBin)
+            {
+                try { facts.Binlog = await ReadBinlogCoordinatesAsync(dialect, cancellationToken).ConfigureAwait(false); }
+                catch (MySqlException) { /* missing BINLOG MONITOR: the privilege check reports it */ }
+            }
+            return facts;
+        }
+
+        public async Task<IReadOnlyList<ReplicationChannel>> ReadChannelsAsync(ServerDialect dialect, CancellationToken cancellationToken)
+        {
+            var channels = new List<ReplicationChannel>();
+            foreach (var row in await session.QueryAsync(dialect.ReplicaStatus, cancellationToken).ConfigureAwait(false))
+            {
+                channels.Add(new ReplicationChannel
+                {
+                    Name = row.Text("Connection_name") ?? row.Text("Channel_Name") ?? "",
+                    IoRunning = row.Yes(dialect.IoRunningColumn),
+                    SqlRunning = row.Yes(dialect.SqlRunningColumn),
+                    SourceHost = row.Text(dialect.SourceHostColumn) ?? "",
+                    SourcePort = (int)row.Long(dialect.SourcePortColumn),
+                    LastError = row.Text("Last_Error") is { Length: > 0 } error ? error : null,
+                });
+            }
+            return channels;
+        }
+
+        public async Task<BinlogCoordinates> ReadBinlogCoordinatesAsync(ServerDialect dialect, CancellationToken cancellationToken)
+        {
+            var rows = await session.QueryAsync(dialect.BinlogStatus, cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0) throw new FlushException(FlushErrorKind.PreflightRefused, "The binary log is off on this server (SHOW MASTER STATUS is empty): start it with log_bin.");
+            var gtid = (string?)await session.ScalarAsync(dialect.GtidPositionQuery, cancellationToken).ConfigureAwait(false);
+            return new BinlogCoordinates
+            {
+                File = rows[0].Text("File") ?? "",
+                Position = rows[0].Long("Position"),
+                GtidPosition = string.IsNullOrEmpty(gtid) ? null : gtid!.Replace("\n", ""),
+            };
+        }
+
+        async Task ReadPrivilegesAsync(ServerFacts facts, CancellationToken cancellationToken)
+        {
+            // information_schema shows the current account's own grants; GRANTEE is 'user'@'host'.
+            const string grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
+            var global = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var row in await session.QueryAsync($"SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = {grantee}", cancellationToken).ConfigureAwait(false))
+                global.Add(row.Text("PRIVILEGE_TYPE") ?? "");
+            var schemas = new Dictionary<string, ISet<string>>(StringComparer.Ordinal);
+            foreach (var row in await session.QueryAsync($"SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = {grantee}", cancellationToken).ConfigureAwait(false))
+            {
+                var schema = row.Text("TABLE_SCHEMA") ?? "";
+                if (!schemas.TryGetValue(schema, out var set)) schemas[schema] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                set.Add(row.Text("PRIVILEGE_TYPE") ?? "");
+            }
+            facts.GlobalPrivileges = global;
+            facts.SchemaPrivileges = schemas;
+        }
+
+        /// <summary>Every base table outside the system schemas, with columns, indexes, foreign keys, partitions and triggers: six queries whatever the table count.</summary>
+        public async Task<TableCatalog> ReadCatalogAsync(CancellationToken cancellationToken)
+        {
+            var excluded = "(" + string.Join(", ", SystemSchemas.Select(SqlText.Literal)) + ")";
+            var tables = new Dictionary<(string, string), TableInfo>();
+            var ordered = new List<TableInfo>();
+            foreach (var row in await session.QueryAsync(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH, CREATE_OPTIONS FROM information_schema.TABLES " +
+                $"WHERE TABLE_SCHEMA NOT IN {excluded} AND TABLE_TYPE <> 'VIEW' ORDER BY TABLE_SCHEMA, TABLE_NAME", cancellationToken).ConfigureAwait(false))
+            {
+                var table = new TableInfo
+                {
+                    Schema = row.Text("TABLE_SCHEMA")!,
+                    Name = row.Text("TABLE_NAME")!,
+                    TableType = row.Text("TABLE_TYPE") ?? "",
+                    Engine = row.Text("ENGINE"),
+                    EstimatedRows = row.Long("TABLE_ROWS"),
+                    DataLength = row.Long("DATA_LENGTH"),
+                    CreateOptions = row.Text("CREATE_OPTIONS") ?? "",
+                };
+                tables[(table.Schema, table.Name)] = table;
+                ordered.Add(table);
+            }
+            TableInfo? Table(Row row, string schemaColumn = "TABLE_SCHEMA", string tableColumn = "TABLE_NAME") =>
+                tables.TryGetValue((row.Text(schemaColumn) ?? "", row.Text(tableColumn) ?? ""), out var t) ? t : null;
+
+            foreach (var row in await session.QueryAsync(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE, EXTRA " +
+                $"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA NOT IN {excluded} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", cancellationToken).ConfigureAwait(false))
+            {
+                if (Table(row) is not { } table) continue;
+                var extra = (row.Text("EXTRA") ?? "").ToUpperInvariant();
+                table.Columns.Add(new ColumnInfo
+                {
+                    Name = row.Text("COLUMN_NAME")!,
+                    Ordinal = (int)row.Long("ORDINAL_POSITION"),
+                    DataType = (row.Text("DATA_TYPE") ?? "").ToLowerInvariant(),
+                    ColumnType = row.Text("COLUMN_TYPE") ?? "",
+                    CharacterSet = row.Text("CHARACTER_SET_NAME"),
+                    Collation = row.Text("COLLATION_NAME"),
+                    IsNullable = row.Text("IS_NULLABLE") == "YES",
+                    Generated = extra.Contains("VIRTUAL") ? "VIRTUAL" : extra.Contains("STORED") || extra.Contains("PERSISTENT") ? "STORED" : null,
+                    IsInvisible = extra.Contains("INVISIBLE"),
+                });
+            }
+
+            foreach (var row in await session.QueryAsync(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, INDEX_TYPE " +
+                $"FROM information_schema.STATISTICS WHERE TABLE_SCHEMA NOT IN {excluded} ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", cancellationToken).ConfigureAwait(false))
+            {
+                if (Table(row) is not { } table) continue;
+                var name = row.Text("INDEX_NAME")!;
+                var index = table.Indexes.FirstOrDefault(i => i.Name == name);
+                if (index is null)
+                {
+                    index = new IndexInfo { Name = name, IsUnique = row.Long("NON_UNIQUE") == 0, Kind = (row.Text("INDEX_TYPE") ?? "").ToUpperInvariant() };
+                    table.Indexes.Add(index);
+                }
+                index.Columns.Add(row.Text("COLUMN_NAME"));
+            }
+            foreach (var table in ordered)
+                table.Indexes.Sort((a, b) => a.IsPrimary == b.IsPrimary ? 0 : a.IsPrimary ? -1 : 1);
+
+            foreach (var row in await session.QueryAsync(
+                "SELECT CONSTRAINT_SCHEMA, CONSTRAINT_NAME, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS " +
+                $"WHERE CONSTRAINT_SCHEMA NOT IN {excluded} ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME", cancellationToken).ConfigureAwait(false))
+            {
+                var key = new ForeignKeyInfo
+                {
+                    Name = row.Text("CONSTRAINT_NAME")!,
+                    Schema = row.Text("CONSTRAINT_SCHEMA")!,
+                    Table = row.Text("TABLE_NAME")!,
+                    ReferencedSchema = row.Text("UNIQUE_CONSTRAINT_SCHEMA") ?? row.Text("CONSTRAINT_SCHEMA")!,
+                    ReferencedTable = row.Text("REFERENCED_TABLE_NAME")!,
+                };
+                Table(row, "CONSTRAINT_SCHEMA")?.ForeignKeys.Add(key);
+                if (tables.TryGetValue((key.ReferencedSchema, key.ReferencedTable), out var parent)) parent.ReferencedBy.Add(key);
+            }
+
+            foreach (var row in await session.QueryAsync(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, COUNT(DISTINCT PARTITION_NAME) AS partitions, COUNT(SUBPARTITION_NAME) AS subpartitions " +
+                $"FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA NOT IN {excluded} AND PARTITION_NAME IS NOT NULL GROUP BY TABLE_SCHEMA, TABLE_NAME", cancellationToken).ConfigureAwait(false))
+            {
+                if (Table(row) is not { } table) continue;
+                table.Partitions = (int)row.Long("partitions");
+                table.Subpartitions = (int)row.Long("subpartitions");
+            }
+
+            foreach (var row in await session.QueryAsync(
+                $"SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA NOT IN {excluded} ORDER BY ACTION_ORDER", cancellationToken).ConfigureAwait(false))
+                Table(row, "EVENT_OBJECT_SCHEMA", "EVENT_OBJECT_TABLE")?.Triggers.Add(row.Text("TRIGGER_NAME")!);
+
+            return new TableCatalog(ordered);
+        }
+
+        /// <summary>SHOW CREATE TABLE, as the session's sql_mode prints it.</summary>
+        public async Task<string> ShowCreateTableAsync(string schema, string table, CancellationToken cancellationToken)
+        {
+            var rows = await session.QueryAsync("SHOW CREATE TABLE " + SqlText.Qualified(schema, table), cancellationToken).ConfigureAwait(false);
+            return rows[0].Text("Create Table") ?? throw new FlushException(FlushErrorKind.ServerError, $"SHOW CREATE TABLE {schema}.{table} returned no definition.");
+        }
+
+        internal static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

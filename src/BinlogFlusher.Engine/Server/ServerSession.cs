@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Connection;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Server
+{
+    /// <summary>One open connection to a server; every statement it runs is reported to <see cref="StatementRan"/> first.</summary>
+    public sealed class ServerSession : IAsyncDisposable
+    {
+        readonly MySqlConnection connection;
+
+        ServerSession(MySqlConnection connection, ConnectionSettings settings, Action<string>? statementRan)
+        {
+            this.connection = connection;
+            Settings = settings;
+            StatementRan = statementRan;
+        }
+
+        public ConnectionSettings Settings { get; }
+        public Action<string>? StatementRan { get; }
+        /// <summary>The server's id for this connection (for KILL in tests and diagnostics).</summary>
+        public int ServerThreadId => connection.ServerThread;
+        public bool IsOpen => connection.State == System.Data.ConnectionState.Open;
+
+        public static async Task<ServerSession> OpenAsync(ConnectionSettings settings, Action<string>? statementRan, CancellationToken cancellationToken)
+        {
+            var connection = new MySqlConnection(settings.BuildConnectionString());
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException exception)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw new FlushException(FlushErrorKind.ConnectionFailed,
+                    $"Cannot connect to {settings}: {exception.Message} Check the host, port and credentials (-Credential or the [client] section of -MyCnf).", exception);
+            }
+            return new ServerSession(connection, settings, statementRan);
+        }
+
+        public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
+        {
+            StatementRan?.Invoke(sql);
+            using var command = new MySqlCommand(sql, connection);
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
+        {
+            StatementRan?.Invoke(sql);
+            using var command = new MySqlCommand(sql, connection);
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is DBNull ? null : value;
+        }
+
+        /// <summary>Every row of a result as a name → value map (column names compared case-insensitively).</summary>
+        public async Task<List<Row>> QueryAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
+        {
+            StatementRan?.Invoke(sql);
+            using var command = new MySqlCommand(sql, connection);
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var rows = new List<Row>();
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Row.From(reader));
+            } while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) && rows.Count == 0);
+            return rows;
+        }
+
+        public async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One result row; missing columns read as null.</summary>
+    public sealed class Row
+    {
+        readonly Dictionary<string, object?> values;
+        readonly List<object?> ordered;
+
+        Row(Dictionary<string, object?> values, List<object?> ordered)
+        {
+            this.values = values;
+            this.ordered = ordered;
+        }
+
+        internal static Row From(DbDataReader reader)
+        {
+            var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            var ordered = new List<object?>(reader.FieldCount);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                ordered.Add(value);
+                var name = reader.GetName(i);
+                if (!values.ContainsKey(name)) values[name] = value;
+            }
+            return new Row(values, ordered);
+        }
+
+        public object? this[string column] => values.TryGetValue(column, out var value) ? value : null;
+        public object? this[int index] => ordered[index];
+        public int Count => ordered.Count;
+        public bool Has(string column) => values.ContainsKey(column);
+
+        public string? Text(string column) => this[column] switch
+        {
+            null => null,
+            byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+            var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        public long Long(string column) => this[column] is { } value ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        public bool Yes(string column) => string.Equals(Text(column), "Yes", StringComparison.OrdinalIgnoreCase);
+    }
+}

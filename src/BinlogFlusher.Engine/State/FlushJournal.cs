@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.State
+{
+    /// <summary>Where a table is in its flush. Each is written before the step it names begins.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public enum TablePhase { Pending, Renamed, Created, Twin, Copying, Restoring, Restored, Skipped }
+
+    public sealed class JournalTable
+    {
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public string BackupTable { get; set; } = "";
+        public TablePhase Phase { get; set; }
+        /// <summary>The chunk key columns and the last key whose chunk committed (resume point).</summary>
+        public List<string>? ChunkKeyColumns { get; set; }
+        public List<KeyValue>? LastChunkKey { get; set; }
+        public long RowsCopied { get; set; }
+        public int Chunks { get; set; }
+        /// <summary>Key ranges whose rows may stand twice in the binlog (a chunk that failed half way and was run again).</summary>
+        public List<string> MayRepeat { get; set; } = new List<string>();
+        public string? Error { get; set; }
+    }
+
+    /// <summary>A key value with its type, so a resume binds exactly what the server returned.</summary>
+    public sealed class KeyValue
+    {
+        public string Type { get; set; } = "";
+        public string? Value { get; set; }
+    }
+
+    /// <summary>The state file: everything needed to put a host back, rewritten atomically before every change of phase. No password.</summary>
+    public sealed class FlushJournal
+    {
+        public const int CurrentFormat = 1;
+
+        public int Format { get; set; } = CurrentFormat;
+        public string Tool { get; set; } = "BinlogFlusher";
+        public string RunId { get; set; } = "";
+        public string Host { get; set; } = "";
+        public int Port { get; set; }
+        public long ServerId { get; set; }
+        public string? ServerUuid { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
+        public string Status { get; set; } = "Running";
+        public BinlogCoordinates? BinlogStart { get; set; }
+        public BinlogCoordinates? BinlogEnd { get; set; }
+        public int? GtidDomainId { get; set; }
+        public string? ReplicationBefore { get; set; }
+        public bool ReplicationStoppedByRun { get; set; }
+        public List<JournalTable> Tables { get; set; } = new List<JournalTable>();
+
+        static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+        public static FlushJournal FromJson(string json, string path)
+        {
+            FlushJournal? journal;
+            try { journal = JsonSerializer.Deserialize<FlushJournal>(json, JsonOptions); }
+            catch (JsonException exception)
+            {
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal ({exception.Message}). Give the file Invoke-BinlogFlush wrote, or use -Discover.", exception);
+            }
+            if (journal is null || journal.Tool != "BinlogFlusher" || string.IsNullOrEmpty(journal.Host) || journal.Port <= 0)
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal (no tool, host or port). Give the file Invoke-BinlogFlush wrote, or use -Discover.");
+            if (journal.Format > CurrentFormat)
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' has format {journal.Format}, newer than this module understands ({CurrentFormat}). Update BinlogFlusher.");
+            foreach (var table in journal.Tables)
+            {
+                if (string.IsNullOrEmpty(table.Schema) || string.IsNullOrEmpty(table.Table) || string.IsNullOrEmpty(table.BackupTable))
+                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' has a table entry without schema, table or backup name. Restore with -Discover instead.");
+            }
+            return journal;
+        }
+
+        public static FlushJournal Load(string path)
+        {
+            if (!File.Exists(path)) throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' does not exist. Give the path Invoke-BinlogFlush reported, or use -Discover.");
+            return FromJson(File.ReadAllText(path, Encoding.UTF8), path);
+        }
+
+        /// <summary>
+        /// The old tool's rollback file: lines "_BKTB_1,tablename" (no schema). The schema is found on the server:
+        /// the schema that holds the backup table.
+        /// </summary>
+        public static bool TryReadLegacyRollbackFile(string path, out List<(string Backup, string Table)> entries)
+        {
+            entries = new List<(string, string)>();
+            foreach (var raw in File.ReadAllLines(path))
+            {
+                var line = raw.Trim();
+                if (line.Length == 0) continue;
+                var comma = line.IndexOf(',');
+                if (comma <= 0 || !line.StartsWith("_BKTB_", StringComparison.Ordinal)) return false;
+                entries.Add((line.Substring(0, comma), line.Substring(comma + 1)));
+            }
+            return entries.Count > 0;
+        }
+    }
+
+    /// <summary>Writes the journal atomically: a temp file beside it, flushed to disk, renamed over it.</summary>
+    public sealed class JournalFile
+    {
+        readonly object gate = new object();
+
+        public JournalFile(string path, FlushJournal journal)
+        {
+            Path = System.IO.Path.GetFullPath(path);
+            Journal = journal;
+        }
+
+        public string Path { get; }
+        public FlushJournal Journal { get; }
+
+        /// <summary>Changes the journal under a lock and writes it before returning.</summary>
+        public void Update(Action<FlushJournal> change)
+        {
+            lock (gate)
+            {
+                change(Journal);
+                Write();
+            }
+        }
+
+        public void Write()
+        {
+            lock (gate)
+            {
+                var directory = System.IO.Path.GetDirectoryName(Path)!;
+                Directory.CreateDirectory(directory);
+                var temp = Path + ".tmp-" + Environment.CurrentManagedThreadId;
+                var bytes = new UTF8Encoding(false).GetBytes(Journal.ToJson());
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+                if (File.Exists(Path)) File.Replace(temp, Path, null);
+                else File.Move(temp, Path);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine
+{
+    /// <summary>
+    /// The server's own record of a flush: a small table written without logging, so a host can be repaired
+    /// when the state file is lost (Restore-BinlogFlushState -Discover). Backup tables are named
+    /// <c>_bfbk_&lt;run&gt;_&lt;n&gt;</c> in the table's own schema (renaming across schemas fails for tables with triggers).
+    /// </summary>
+    public static class StateJournalSchema
+    {
+        public const string Name = "_binlogflusher";
+        public const string Table = "journal";
+        public const string BackupPrefix = "_bfbk_";
+        /// <summary>The old Python tool's backup names.</summary>
+        public const string LegacyBackupPrefix = "_BKTB_";
+
+        public static string QualifiedTable => SqlText.Qualified(Name, Table);
+
+        public static IEnumerable<string> CreateStatements()
+        {
+            yield return "CREATE DATABASE IF NOT EXISTS " + SqlText.Identifier(Name);
+            yield return "CREATE TABLE IF NOT EXISTS " + QualifiedTable + " (" +
+                         "run_id VARCHAR(32) NOT NULL, table_schema VARCHAR(64) NOT NULL, table_name VARCHAR(64) NOT NULL, " +
+                         "backup_name VARCHAR(64) NOT NULL, phase VARCHAR(16) NOT NULL, state_file VARCHAR(1024) NULL, " +
+                         "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), " +
+                         "PRIMARY KEY (table_schema, backup_name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+        }
+
+        public static string SetPhase(string schema, string backup, State.TablePhase phase) =>
+            "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", updated_at = CURRENT_TIMESTAMP(6) " +
+            "WHERE table_schema = " + SqlText.Literal(schema) + " AND backup_name = " + SqlText.Literal(backup);
+
+        /// <summary>Rows of runs that did not put every table back.</summary>
+        public static async Task<List<Row>> ReadUnfinishedAsync(ServerSession session, CancellationToken cancellationToken)
+        {
+            var exists = await session.ScalarAsync(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + SqlText.Literal(Name) + " AND TABLE_NAME = " + SqlText.Literal(Table),
+                cancellationToken).ConfigureAwait(false);
+            if (System.Convert.ToInt64(exists) == 0) return new List<Row>();
+            return await session.QueryAsync(
+                "SELECT run_id, table_schema, table_name, backup_name, phase, state_file FROM " + QualifiedTable +
+                " WHERE phase NOT IN ('Restored', 'Skipped') ORDER BY updated_at", cancellationToken).ConfigureAwait(false);
+        }
+
+        public static bool IsBackupName(string table) =>
+            table.StartsWith(BackupPrefix, System.StringComparison.Ordinal) || table.StartsWith(LegacyBackupPrefix, System.StringComparison.Ordinal);
+    }
+}

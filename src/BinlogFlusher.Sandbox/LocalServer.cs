@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using MySqlConnector;
+
+namespace BinlogFlusher.Sandbox;
+
+/// <summary>One throwaway server process with its own datadir, port and socket, watched by a watchdog.</summary>
+sealed class LocalServer : IAsyncDisposable
+{
+    // Runs the server as its child and outlives nothing: when the owner (this process) dies, it kills the
+    // server; when the server stops, it deletes the folder.
+    const string WatchdogScript =
+        "owner=$1; dir=$2; shift 2; \"$@\" & server=$!; " +
+        "while kill -0 \"$owner\" 2>/dev/null && kill -0 \"$server\" 2>/dev/null; do sleep 0.3; done; " +
+        "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; rm -rf \"$dir\"";
+
+    Process? watchdog;
+
+    LocalServer(string directory, ServerEndpoint endpoint)
+    {
+        Directory_ = directory;
+        Endpoint = endpoint;
+    }
+
+    string Directory_ { get; }
+    public string DataDirectory => Path.Combine(Directory_, "data");
+    string SocketPath => Path.Combine(Directory_, "mysqld.sock");
+    string ErrorLog => Path.Combine(Directory_, "error.log");
+    string PidFile => Path.Combine(Directory_, "mysqld.pid");
+    public ServerEndpoint Endpoint { get; private set; }
+    public int ProcessId { get; private set; }
+
+    public static async Task<LocalServer> StartAsync(ServerBinaries binaries, string directory, int serverId,
+        LocalReplicaPairOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var port = LocalReplicaPair.FreePort();
+        var server = new LocalServer(directory, new ServerEndpoint("127.0.0.1", port, LocalReplicaPair.AdminUser, ""));
+        var config = Path.Combine(directory, "my.cnf");
+        await File.WriteAllTextAsync(config, server.Config(binaries, serverId, port, options), cancellationToken).ConfigureAwait(false);
+        await server.InitializeAsync(binaries, config, cancellationToken).ConfigureAwait(false);
+        server.Launch(binaries, config);
+        await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    string Config(ServerBinaries binaries, int serverId, int port, LocalReplicaPairOptions options)
+    {
+        var lines = new List<string>
+        {
+            "[mysqld]",
+            $"datadir={DataDirectory}",
+            $"port={port}",
+            "bind-address=127.0.0.1",
+            $"socket={SocketPath}",
+            $"pid-file={PidFile}",
+            $"log-error={ErrorLog}",
+            $"server-id={serverId}",
+            "log-bin=binlog",
+            "binlog_format=ROW",
+            "skip-name-resolve",
+            $"innodb_buffer_pool_size={options.BufferPoolMegabytes}M",
+            "innodb_flush_log_at_trx_commit=2",
+            "sync_binlog=0",
+            "max_connections=300",
+            "character-set-server=utf8mb4",
+        };
+        if (Environment.UserName == "root") lines.Add("user=root");
+        if (binaries.IsMariaDb)
+        {
+            lines.AddRange(new[] { "log_slave_updates=ON", "plugin-load-add=ha_blackhole", "innodb_log_file_size=48M" });
+            if (options.GtidStrictMode) lines.Add("gtid_strict_mode=ON");
+        }
+        else
+        {
+            lines.AddRange(new[] { "gtid_mode=ON", "enforce_gtid_consistency=ON", "log_replica_updates=ON", "mysqlx=OFF", "skip-replica-start=OFF" });
+        }
+        lines.AddRange(options.ExtraSettings);
+        return string.Join("\n", lines) + "\n";
+    }
+
+    async Task InitializeAsync(ServerBinaries binaries, string config, CancellationToken cancellationToken)
+    {
+        var (file, arguments) = binaries.IsMariaDb
+            ? (binaries.InstallDb ?? throw new SandboxUnavailableException("mariadb-install-db was not found beside mariadbd. " + ServerBinaries.InstallHint),
+               new[] { $"--defaults-file={config}", "--auth-root-authentication-method=normal", "--skip-test-db" })
+            : (binaries.Server, new[] { $"--defaults-file={config}", "--initialize-insecure" });
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await error.ConfigureAwait(false)}{await output.ConfigureAwait(false)}{ReadErrorLog()}");
+    }
+
+    void Launch(ServerBinaries binaries, string config)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", WatchdogScript, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), Directory_, binaries.Server, $"--defaults-file={config}" })
+            start.ArgumentList.Add(argument);
+        watchdog = Process.Start(start)!;
+    }
+
+    async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        var rootOverSocket = new MySqlConnectionStringBuilder
+        {
+            Server = SocketPath, ConnectionProtocol = MySqlConnectionProtocol.Unix, UserID = "root", Pooling = false, ConnectionTimeout = 2,
+        }.ConnectionString;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (watchdog!.HasExited)
+                throw new InvalidOperationException($"The server in {Directory_} exited while starting. {ReadErrorLog()}");
+            try
+            {
+                await using var connection = new MySqlConnection(rootOverSocket);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                ProcessId = int.Parse((await File.ReadAllTextAsync(PidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
+                return;
+            }
+            catch (Exception exception) when (exception is MySqlException or FileNotFoundException or FormatException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task CreateUsersAsync(string adminPassword, string replicationUser, string replicationPassword, CancellationToken cancellationToken)
+    {
+        var rootOverSocket = new MySqlConnectionStringBuilder
+        {
+            Server = SocketPath, ConnectionProtocol = MySqlConnectionProtocol.Unix, UserID = "root", Pooling = false,
+        }.ConnectionString;
+        await using var connection = new MySqlConnection(rootOverSocket);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Unlogged: the users are the sandbox's own, not part of what replicates.
+        await LocalReplicaPair.ExecuteAsync(connection,
+            "SET SESSION sql_log_bin=0; " +
+            $"CREATE USER '{LocalReplicaPair.AdminUser}'@'%' IDENTIFIED BY '{adminPassword}'; " +
+            $"GRANT ALL ON *.* TO '{LocalReplicaPair.AdminUser}'@'%' WITH GRANT OPTION; " +
+            $"CREATE USER '{replicationUser}'@'%' IDENTIFIED BY '{replicationPassword}'; " +
+            $"GRANT REPLICATION SLAVE ON *.* TO '{replicationUser}'@'%';", cancellationToken).ConfigureAwait(false);
+        Endpoint = Endpoint with { Password = adminPassword };
+    }
+
+    string ReadErrorLog()
+    {
+        try { return File.Exists(ErrorLog) ? "Server log: " + string.Join("\n", File.ReadLines(ErrorLog).TakeLast(15)) : ""; }
+        catch (IOException) { return ""; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (watchdog is null) return;
+        try
+        {
+            if (ProcessId > 0)
+            {
+                try { Process.GetProcessById(ProcessId).Kill(); }
+                catch (ArgumentException) { /* already gone */ }
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await watchdog.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            watchdog.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            watchdog.Dispose();
+            watchdog = null;
+        }
+    }
+}
