@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Connection;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+
+namespace BinlogFlusher.Engine.Restoring
+{
+    public sealed class RestoreRequest
+    {
+        /// <summary>A state file written by Invoke-BinlogFlush, or the old tool's rollback file.</summary>
+        public string? StateFile { get; set; }
+        /// <summary>Find what to restore from the server's own record and the backup tables it holds.</summary>
+        public bool Discover { get; set; }
+        public FlushSelection Selection { get; set; } = new FlushSelection();
+    }
+
+    public sealed class RestorePlan
+    {
+        public IReadOnlyList<RestoreStep> Steps { get; set; } = Array.Empty<RestoreStep>();
+        /// <summary>Backup tables no record explains: reported, never touched.</summary>
+        public IReadOnlyList<string> Orphans { get; set; } = Array.Empty<string>();
+        public FlushJournal? Journal { get; set; }
+        public bool NeedsChange => Steps.Any(s => s.NeedsChange);
+    }
+
+    /// <summary>Puts a host back after an interrupted flush: plan (reads only), then apply step by step, then finish.</summary>
+    public sealed class HostRestore : IAsyncDisposable
+    {
+        readonly ServerSession session;
+        readonly StateRestorer restorer;
+        ServerDialect? dialect;
+        IReadOnlyList<ReplicationChannel> channels = Array.Empty<ReplicationChannel>();
+
+        HostRestore(ServerSession session)
+        {
+            this.session = session;
+            restorer = new StateRestorer(session);
+        }
+
+        public string Target => session.Settings.Target;
+
+        public static async Task<HostRestore> OpenAsync(ConnectionSettings settings, Action<string>? statementRan, CancellationToken cancellationToken) =>
+            new HostRestore(await ServerSession.OpenAsync(settings, statementRan, cancellationToken).ConfigureAwait(false));
+
+        public async Task<RestorePlan> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
+        {
+            if (request.StateFile is null && !request.Discover)
+                throw new FlushException(FlushErrorKind.InvalidInput, "Say what to restore: -StateFile <the file Invoke-BinlogFlush wrote> (or the old tool's rollback file), or -Discover.");
+            var inspector = new ServerInspector(session);
+            dialect = await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false);
+            channels = await inspector.ReadChannelsAsync(dialect, cancellationToken).ConfigureAwait(false);
+
+            var plan = new RestorePlan();
+            var entries = new List<RestoreEntry>();
+            if (request.StateFile is not null)
+            {
+                if (!File.Exists(request.StateFile))
+                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{request.StateFile}' does not exist. Give the path Invoke-BinlogFlush reported, or use -Discover.");
+                if (FlushJournal.TryReadLegacyRollbackFile(request.StateFile, out var legacy))
+                {
+                    entries.AddRange(await restorer.ResolveLegacyAsync(legacy, request.StateFile, cancellationToken).ConfigureAwait(false));
+                }
+                else
+                {
+                    var journal = FlushJournal.Load(request.StateFile);
+                    await CheckJournalBelongsHereAsync(journal, request.StateFile, cancellationToken).ConfigureAwait(false);
+                    plan.Journal = journal;
+                    entries.AddRange(journal.Tables.Where(t => t.Phase != TablePhase.Skipped).Select(t => new RestoreEntry
+                    {
+                        Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = request.StateFile,
+                    }));
+                }
+            }
+            if (request.Discover)
+            {
+                var (found, orphans) = await restorer.DiscoverAsync(cancellationToken).ConfigureAwait(false);
+                entries.AddRange(found.Where(f => !entries.Any(e => e.Schema == f.Schema && e.BackupTable == f.BackupTable)));
+                plan.Orphans = orphans.Where(o => !entries.Any(e => o == e.Schema + "." + e.BackupTable)).ToList();
+            }
+            var selected = entries.Where(e => request.Selection.Includes(new TableInfo { Schema = e.Schema, Name = e.Table })).ToList();
+            plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null, cancellationToken).ConfigureAwait(false);
+            return plan;
+        }
+
+        async Task CheckJournalBelongsHereAsync(FlushJournal journal, string path, CancellationToken cancellationToken)
+        {
+            var serverId = Convert.ToInt64(await session.ScalarAsync("SELECT @@server_id", cancellationToken).ConfigureAwait(false));
+            var sameHost = string.Equals(journal.Host, session.Settings.Host, StringComparison.OrdinalIgnoreCase);
+            if (journal.Port != session.Settings.Port || (!sameHost && journal.ServerId != serverId) || (journal.ServerId != 0 && journal.ServerId != serverId))
+                throw new FlushException(FlushErrorKind.StateFileMismatch,
+                    $"The state file '{path}' belongs to {journal.Host}:{journal.Port} (server_id {journal.ServerId}), not to {Target} (server_id {serverId}). Nothing was changed. Give this host's state file, or restore {journal.Host}:{journal.Port}.");
+        }
+
+        /// <summary>Stops the replication SQL thread(s) that run, before the first change.</summary>
+        public async Task StopReplicationAsync()
+        {
+            foreach (var channel in channels.Where(c => c.SqlRunning))
+                await session.ExecuteAsync(dialect!.StopReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        public async Task StartReplicationAsync()
+        {
+            foreach (var channel in channels)
+                await session.ExecuteAsync(dialect!.StartReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        public Task ApplyAsync(RestoreStep step) => restorer.ApplyAsync(step);
+
+        /// <summary>Marks what is back as restored, on the server and in the state file.</summary>
+        public async Task FinishAsync(RestorePlan plan, IEnumerable<RestoreStep> done, string? stateFile)
+        {
+            var finished = done.ToList();
+            await restorer.MarkRestoredAsync(finished.Select(s => s.Entry)).ConfigureAwait(false);
+            if (plan.Journal is not null && stateFile is not null && finished.Count > 0)
+            {
+                var file = new JournalFile(stateFile, plan.Journal);
+                file.Update(journal =>
+                {
+                    foreach (var step in finished)
+                    {
+                        var table = journal.Tables.FirstOrDefault(t => t.Schema == step.Entry.Schema && t.BackupTable == step.Entry.BackupTable);
+                        if (table is not null) table.Phase = TablePhase.Restored;
+                    }
+                    if (journal.Tables.All(t => t.Phase is TablePhase.Restored or TablePhase.Skipped or TablePhase.Pending)) journal.Status = "Restored";
+                });
+            }
+        }
+
+        public ValueTask DisposeAsync() => session.DisposeAsync();
+    }
+}

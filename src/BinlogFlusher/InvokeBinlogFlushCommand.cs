@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+
+namespace BinlogFlusher.Commands
+{
+    /// <summary>Writes a full, consistent snapshot of a replica's tables into that replica's binary log.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "BinlogFlush", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FlushResult))]
+    public sealed class InvokeBinlogFlushCommand : HostCommandBase
+    {
+        readonly PipelineQueue queue = new PipelineQueue();
+        readonly CancellationTokenSource stopping = new CancellationTokenSource();
+        readonly List<Task> running = new List<Task>();
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Db", "Schema")]
+        [SupportsWildcards]
+        public string[]? Database { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string[]? Table { get; set; }
+
+        [Parameter]
+        [Alias("Skip")]
+        [SupportsWildcards]
+        public string[]? ExcludeDatabase { get; set; }
+
+        /// <summary>Leave the replication SQL thread as it is (refused while it runs, unless -Force).</summary>
+        [Parameter]
+        [Alias("NoStopSlave", "NoStopReplica")]
+        public SwitchParameter NoReplicaStop { get; set; }
+
+        /// <summary>Start the replication SQL thread again when done.</summary>
+        [Parameter]
+        [Alias("StartSlave")]
+        public SwitchParameter StartReplica { get; set; }
+
+        /// <summary>RESET MASTER / RESET BINARY LOGS AND GTIDS before the flush: deletes every binary log.</summary>
+        [Parameter]
+        public SwitchParameter ResetBinaryLogs { get; set; }
+
+        [Parameter]
+        [Alias("HashFile")]
+        public string? StateFile { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = FlushOptions.DefaultThrottleLimit;
+
+        [Parameter]
+        [ValidateRange(1, 10000000)]
+        public int ChunkSize { get; set; } = FlushOptions.DefaultChunkSize;
+
+        /// <summary>MariaDB: the GTID domain the flush writes in (default 191).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int GtidDomainId { get; set; } = FlushOptions.DefaultGtidDomainId;
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            queue.Drain(this);
+            foreach (var host in HostName)
+            {
+                if (stopping.IsCancellationRequested) break;
+                if (!TryResolve(host, out var settings)) continue;
+                if (StateFile is not null && HostName.Length > 1)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
+                        "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile));
+                var options = new FlushOptions
+                {
+                    Selection = new FlushSelection { Databases = Database ?? Array.Empty<string>(), Tables = Table ?? Array.Empty<string>(), ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>() },
+                    Force = Force,
+                    NoReplicaStop = NoReplicaStop,
+                    StartReplica = StartReplica,
+                    ResetBinaryLogs = ResetBinaryLogs,
+                    GtidDomainId = GtidDomainId,
+                    ChunkSize = ChunkSize,
+                    ThrottleLimit = ThrottleLimit,
+                    StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
+                };
+
+                HostPlan plan;
+                try
+                {
+                    plan = HostPlan.ReadAsync(settings, options, queue.Verbose, stopping.Token).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                catch (Exception exception) when (exception is FlushException or MySqlConnector.MySqlException)
+                {
+                    queue.Drain(this);
+                    WriteError(ToErrorRecord(exception, settings.Target));
+                    continue;
+                }
+                queue.Drain(this);
+                if (!plan.Ready)
+                {
+                    WriteError(ToErrorRecord(new FlushException(FlushErrorKind.PreflightRefused, plan.RefusalMessage), settings.Target));
+                    continue;
+                }
+
+                // Asked here, on the pipeline thread, before this host's first rename.
+                if (ResetBinaryLogs && !(ShouldProcess(settings.Target, "Delete every binary log (" + plan.Facts.Dialect.ResetBinaryLogs + ")")
+                                         && (Force || ShouldContinue($"RESET deletes every binary log of {settings.Target}: binlog consumers lose their position. Continue?", "Reset binary logs"))))
+                    continue;
+                var approved = plan.Candidates.Where(c => ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
+                if (approved.Count == 0) continue;
+
+                var flusher = new HostFlusher(plan, queue);
+                var target = settings.Target;
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var result = await flusher.FlushAsync(approved, stopping.Token).ConfigureAwait(false);
+                        queue.CompleteHost(target);
+                        queue.Post(c =>
+                        {
+                            c.WriteObject(result);
+                            if (result.Status != FlushStatus.Completed)
+                                c.WriteError(ToErrorRecord(new FlushException(result.ErrorKind ?? FlushErrorKind.ServerError, $"{target}: {result.Error}"), target));
+                        });
+                    }
+                    catch (Exception exception)
+                    {
+                        // Never let an exception escape a worker: it would end the PowerShell process.
+                        queue.CompleteHost(target);
+                        queue.Post(c => c.WriteError(ToErrorRecord(exception, target)));
+                    }
+                }));
+            }
+            queue.Drain(this);
+            if (stopping.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+        }
+
+        protected override void EndProcessing()
+        {
+            queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+        }
+
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+            // Every host puts its tables back before the cmdlet returns; nothing may be written to a stopped pipeline.
+            queue.DrainUntil(null, () => running.All(t => t.IsCompleted));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using BinlogFlusher.Engine.Flushing;
+
+namespace BinlogFlusher.Commands
+{
+    /// <summary>
+    /// Workers' news for the pipeline thread, the only thread that may write to the pipeline. Progress is throttled
+    /// to a few records a second per activity, with exactly one Completed record each.
+    /// </summary>
+    sealed class PipelineQueue : IFlushListener
+    {
+        static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        readonly BlockingCollection<Action<Cmdlet>> items = new BlockingCollection<Action<Cmdlet>>();
+        readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
+        readonly ConcurrentDictionary<int, DateTime> lastWritten = new ConcurrentDictionary<int, DateTime>();
+        readonly ConcurrentDictionary<int, bool> completed = new ConcurrentDictionary<int, bool>();
+        int nextActivityId;
+
+        public void Post(Action<Cmdlet> write) => items.Add(write);
+
+        /// <summary>Writes what is queued now, without waiting.</summary>
+        public void Drain(Cmdlet cmdlet)
+        {
+            while (items.TryTake(out var write)) write(cmdlet);
+        }
+
+        /// <summary>
+        /// Writes what is queued until <paramref name="done"/> says all work ended and the queue is empty. When the
+        /// pipeline stops meanwhile, it goes on waiting (writing nothing) so the work can put its tables back, then rethrows.
+        /// </summary>
+        public void DrainUntil(Cmdlet? cmdlet, Func<bool> done)
+        {
+            PipelineStoppedException? stopped = null;
+            while (true)
+            {
+                if (items.TryTake(out var write, 100))
+                {
+                    if (cmdlet is null) continue;
+                    try { write(cmdlet); }
+                    catch (PipelineStoppedException exception) { stopped = exception; cmdlet = null; }
+                    continue;
+                }
+                if (done() && items.Count == 0) break;
+            }
+            if (stopped is not null) throw stopped;
+        }
+
+        int ActivityId(string key) => activityIds.GetOrAdd(key, _ => Interlocked.Increment(ref nextActivityId));
+
+        public void Verbose(string message) => Post(c => c.WriteVerbose(message));
+        public void Warning(string message) => Post(c => c.WriteWarning(message));
+
+        public void HostProgress(HostProgress progress)
+        {
+            var id = ActivityId(progress.Target);
+            if (progress.Completed) CompleteOpenActivities(progress.Target);
+            if (!ShouldWrite(id, progress.Completed)) return;
+            var record = new ProgressRecord(id, $"Flushing {progress.Target} to its binary log",
+                $"{progress.TablesDone} of {progress.TablesTotal} tables, {progress.RowsCopied:N0} rows: {progress.Stage}")
+            {
+                PercentComplete = progress.Completed ? 100 : Percent(progress.RowsCopied, progress.RowsEstimated),
+                SecondsRemaining = progress.Completed ? -1 : SecondsRemaining(progress.RowsCopied, progress.RowsEstimated, progress.Elapsed),
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            Post(c => c.WriteProgress(record));
+        }
+
+        public void TableProgress(TableProgress progress)
+        {
+            var id = ActivityId(progress.Target + "/" + progress.Schema + "." + progress.Table);
+            if (!ShouldWrite(id, progress.Completed)) return;
+            var record = new ProgressRecord(id, $"{progress.Schema}.{progress.Table}", $"{progress.Stage}: {progress.RowsCopied:N0} rows")
+            {
+                ParentActivityId = ActivityId(progress.Target),
+                PercentComplete = progress.Completed ? 100 : Percent(progress.RowsCopied, progress.RowsEstimated),
+                SecondsRemaining = -1,
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            Post(c => c.WriteProgress(record));
+        }
+
+        /// <summary>Completes every activity still open (a failed host's tables), so each gets exactly one Completed record.</summary>
+        public void CompleteOpenActivities(string target)
+        {
+            foreach (var pair in activityIds)
+            {
+                if (!pair.Key.StartsWith(target + "/", StringComparison.Ordinal) || completed.ContainsKey(pair.Value)) continue;
+                if (!completed.TryAdd(pair.Value, true)) continue;
+                var record = new ProgressRecord(pair.Value, pair.Key.Substring(target.Length + 1), "Done")
+                {
+                    ParentActivityId = ActivityId(target), RecordType = ProgressRecordType.Completed, PercentComplete = 100,
+                };
+                Post(c => c.WriteProgress(record));
+            }
+        }
+
+        /// <summary>Ends a host's activity if the engine could not (it failed before it began).</summary>
+        public void CompleteHost(string target)
+        {
+            CompleteOpenActivities(target);
+            var id = ActivityId(target);
+            if (!completed.TryAdd(id, true)) return;
+            var record = new ProgressRecord(id, $"Flushing {target} to its binary log", "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 };
+            Post(c => c.WriteProgress(record));
+        }
+
+        bool ShouldWrite(int id, bool isCompleted)
+        {
+            if (completed.ContainsKey(id)) return false;
+            if (isCompleted) return completed.TryAdd(id, true);
+            var now = DateTime.UtcNow;
+            var last = lastWritten.GetOrAdd(id, DateTime.MinValue);
+            if (now - last < ProgressInterval) return false;
+            return lastWritten.TryUpdate(id, now, last);
+        }
+
+        static int Percent(long done, long total) => total <= 0 ? -1 : (int)Math.Min(99, done * 100 / total);
+
+        static int SecondsRemaining(long done, long total, TimeSpan elapsed) =>
+            done <= 0 || total <= done ? -1 : (int)Math.Min(int.MaxValue, elapsed.TotalSeconds * (total - done) / done);
+    }
+}
