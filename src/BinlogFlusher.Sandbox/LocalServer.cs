@@ -10,9 +10,9 @@ sealed class LocalServer : IAsyncDisposable
     // Runs the server as its child and outlives nothing: when the owner (this process) dies, it kills the
     // server; when the server stops, it deletes the folder.
     const string WatchdogScript =
-        "owner=$1; dir=$2; shift 2; \"$@\" & server=$!; " +
+        "exec 2>/dev/null; owner=$1; dir=$2; shift 2; \"$@\" >>\"$dir/stderr.log\" 2>&1 & server=$!; " +
         "while kill -0 \"$owner\" 2>/dev/null && kill -0 \"$server\" 2>/dev/null; do sleep 0.3; done; " +
-        "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; rm -rf \"$dir\"";
+        "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; rm -rf \"$dir\"; rmdir \"$(dirname \"$dir\")\" 2>/dev/null; exit 0";
 
     Process? watchdog;
 
@@ -55,6 +55,8 @@ sealed class LocalServer : IAsyncDisposable
             $"socket={SocketPath}",
             $"pid-file={PidFile}",
             $"log-error={ErrorLog}",
+            // Its own tmpdir: two bootstraps sharing /tmp collide on temporary table names.
+            $"tmpdir={Directory_}",
             $"server-id={serverId}",
             "log-bin=binlog",
             "binlog_format=ROW",

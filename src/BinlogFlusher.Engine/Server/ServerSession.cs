@@ -35,7 +35,7 @@ namespace BinlogFlusher.Engine.Server
             }
             catch (MySqlException exception)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                connection.Dispose();
                 throw new FlushException(FlushErrorKind.ConnectionFailed,
                     $"Cannot connect to {settings}: {exception.Message} Check the host, port and credentials (-Credential or the [client] section of -MyCnf).", exception);
             }
@@ -74,7 +74,13 @@ namespace BinlogFlusher.Engine.Server
             return rows;
         }
 
-        public async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
+        // Dispose, not DisposeAsync: its return type differs between MySqlConnector's netstandard2.0 and net builds, and
+        // the engine must bind to whichever build the host process loaded.
+        public ValueTask DisposeAsync()
+        {
+            connection.Dispose();
+            return default;
+        }
     }
 
     /// <summary>One result row; missing columns read as null.</summary>
