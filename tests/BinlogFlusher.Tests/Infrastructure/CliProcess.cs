@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace BinlogFlusher.Tests.Infrastructure;
+
+/// <summary>The built binlog-flusher CLI run as a separate process, its output lines collected as they come.</summary>
+public sealed class CliProcess : IDisposable
+{
+    readonly Process process;
+    readonly List<string> lines = new();
+    readonly SemaphoreSlim lineAdded = new(0);
+
+    CliProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static string CliAssembly
+    {
+        get
+        {
+            var folder = Path.Combine(PowerShellRunner.RepoRoot, "src", "BinlogFlusher.Cli", "bin");
+            return new[] { "Release", "Debug" }.Select(c => Path.Combine(folder, c, "net10.0", "binlog-flusher.dll")).Where(File.Exists)
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                ?? throw new InvalidOperationException("The CLI is not built: run dotnet build BinlogFlusher.sln.");
+        }
+    }
+
+    public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    public static CliProcess Start(IDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliAssembly);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        return new CliProcess(Process.Start(start)!);
+    }
+
+    public IReadOnlyList<string> Lines
+    {
+        get { lock (lines) return lines.ToList(); }
+    }
+
+    public string Text => string.Join("\n", Lines);
+
+    void Add(string? line)
+    {
+        if (line is null) return;
+        lock (lines) lines.Add(line);
+        lineAdded.Release();
+    }
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var found = Lines.FirstOrDefault(match);
+            if (found is not null) return found;
+            if (process.HasExited && !Lines.Any(match)) throw new InvalidOperationException($"The CLI exited ({process.ExitCode}) before the expected line. Output:\n{Text}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The CLI did not print the expected line within {timeout}. Output:\n{Text}");
+            await lineAdded.WaitAsync(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        process.WaitForExit(); // drains the output events
+        return process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no cleanup code of the process runs.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: false);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        try { Kill(); } catch (InvalidOperationException) { }
+        process.Dispose();
+    }
+}

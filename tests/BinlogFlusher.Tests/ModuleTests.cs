@@ -1,0 +1,52 @@
+using BinlogFlusher.Tests.Infrastructure;
+
+namespace BinlogFlusher.Tests;
+
+public sealed class ModuleTests
+{
+    static readonly string[] Cmdlets = { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness" };
+
+    [Fact]
+    public void TheBuiltModuleImportsAndListsItsCmdlets()
+    {
+        var run = PowerShellRunner.Run("Get-Command -Module BinlogFlusher | ForEach-Object Name");
+
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        Assert.Equal(Cmdlets, run.Output.Select(o => o.BaseObject).Cast<string>().Order());
+    }
+
+    [Fact]
+    public void TheManifestIsForBothEditionsAndExportsExplicitly()
+    {
+        var run = PowerShellRunner.Run(
+            "$m = Test-ModuleManifest -Path $manifest; $m.CompatiblePSEditions -join ','; $m.PowerShellVersion.ToString(); $m.ExportedCmdlets.Count; $m.ExportedFunctions.Count; $m.ExportedAliases.Count",
+            new Dictionary<string, object?> { ["manifest"] = PowerShellRunner.ModuleManifest }, importModule: false);
+
+        Assert.Null(run.Terminating);
+        Assert.Equal(new object[] { "Desktop,Core", "5.1", 4, 0, 0 }, run.Output.Select(o => o.BaseObject));
+    }
+
+    [Fact]
+    public void ImportingTheModuleConnectsToNothingAndReadsNoFile()
+    {
+        // A host that does not exist: importing must not touch it, only a cmdlet call does.
+        var run = PowerShellRunner.Run("(Get-Module BinlogFlusher).Name");
+
+        Assert.Empty(run.Errors);
+        Assert.Equal("BinlogFlusher", run.Output.Single().BaseObject);
+    }
+
+    [Fact]
+    public void HostNameBindsFromThePipelineByValueAndByPropertyName()
+    {
+        var run = PowerShellRunner.Run(
+            "$p = [System.Management.Automation.CommandMetadata]::new((Get-Command Invoke-BinlogFlush)).Parameters['HostName']; " +
+            "$a = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }; " +
+            "$a.ValueFromPipeline; $a.ValueFromPipelineByPropertyName; $p.Aliases -join ','");
+        Assert.Empty(run.Errors);
+
+        Assert.Equal(new object[] { true, true }, run.Output.Take(2).Select(o => o.BaseObject));
+        Assert.Equal(new[] { "ComputerName", "Server", "SqlInstance" }, ((string)run.Output[2].BaseObject).Split(',').Order());
+    }
+}
