@@ -13,7 +13,7 @@ namespace BinlogFlusher.Commands
     public sealed class GetFlushCandidateTableCommand : HostCommandBase
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Db", "Schema")]
+        [Alias("Schema")]
         [SupportsWildcards]
         public string[]? Database { get; set; }
 

@@ -20,7 +20,7 @@ namespace BinlogFlusher.Commands
         readonly List<Task> running = new List<Task>();
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Db", "Schema")]
+        [Alias("Schema")]
         [SupportsWildcards]
         public string[]? Database { get; set; }
 

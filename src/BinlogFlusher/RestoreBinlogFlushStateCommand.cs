@@ -24,7 +24,7 @@ namespace BinlogFlusher.Commands
         public SwitchParameter Discover { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Db", "Schema")]
+        [Alias("Schema")]
         [SupportsWildcards]
         public string[]? Database { get; set; }
 

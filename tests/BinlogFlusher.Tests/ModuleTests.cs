@@ -49,4 +49,22 @@ public sealed class ModuleTests
         Assert.Equal(new object[] { true, true }, run.Output.Take(2).Select(o => o.BaseObject));
         Assert.Equal(new[] { "ComputerName", "Server", "SqlInstance" }, ((string)run.Output[2].BaseObject).Split(',').Order());
     }
+
+    [Theory]
+    [InlineData("Invoke-BinlogFlush -HostName 127.0.0.1:1 -Credential $cred -Confirm:$false")]
+    [InlineData("Get-FlushCandidateTable -HostName 127.0.0.1:1 -Credential $cred -Database x")]
+    [InlineData("Restore-BinlogFlushState -HostName 127.0.0.1:1 -Credential $cred -Discover")]
+    [InlineData("Test-BinlogFlushReadiness -HostName 127.0.0.1:1 -Credential $cred -Detailed")]
+    public void EveryCmdletBindsItsParametersAndReportsAnUnreachableHostAsAConnectionError(string script)
+    {
+        // Binding covers the common parameters too (an alias that clashes with -Debug's 'db' breaks every call).
+        var run = PowerShellRunner.Run(script, new Dictionary<string, object?> { ["cred"] = PowerShellRunner.Credential("nobody", "secret-pw") });
+
+        Assert.Null(run.Terminating);
+        var error = Assert.Single(run.Errors);
+        Assert.StartsWith("ConnectionFailed,BinlogFlusher.Commands.", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+        Assert.Equal("127.0.0.1:1", error.TargetObject);
+        Assert.DoesNotContain("secret-pw", error.ToString());
+    }
 }

@@ -28,6 +28,18 @@ Describe 'BinlogFlusher module' {
         $module.ExportedAliases.Count | Should -Be 0
         $module.ExportedVariables.Count | Should -Be 0
     }
+
+    # PowerShell refuses to bind a cmdlet whose parameter alias repeats a common parameter's (-Debug is also
+    # -db), and then (Get-Command X).Parameters is silently $null: every test below would fail obscurely.
+    It '<Command> has parameters PowerShell can load (no alias clashes with a common parameter, e.g. -Debug''s "db")' -TestCases @(
+        @{ Command = 'Invoke-BinlogFlush' }
+        @{ Command = 'Restore-BinlogFlushState' }
+        @{ Command = 'Get-FlushCandidateTable' }
+        @{ Command = 'Test-BinlogFlushReadiness' }
+    ) {
+        (Get-Command -Name $Command -Module BinlogFlusher).Parameters |
+            Should -Not -BeNullOrEmpty -Because 'a null parameter table means PowerShell could not build the metadata, and every call would throw a MetadataException'
+    }
 }
 
 Describe 'ShouldProcess' {

@@ -83,6 +83,8 @@ namespace BinlogFlusher.Engine.Server
             yield return "SET SESSION lock_wait_timeout = " + lockWaitTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
             yield return "SET SESSION foreign_key_checks = 0";
             yield return "SET SESSION unique_checks = 1";
+            // The statement text names the backup table: keep it out of the binlog (row events carry the rows).
+            yield return IsMariaDb ? "SET SESSION binlog_annotate_row_events = OFF" : "SET SESSION binlog_rows_query_log_events = OFF";
             if (IsMariaDb && gtidDomainId.HasValue)
                 yield return "SET SESSION gtid_domain_id = " + gtidDomainId.Value.ToString(CultureInfo.InvariantCulture);
         }
