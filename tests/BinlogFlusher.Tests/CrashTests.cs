@@ -1,0 +1,123 @@
+using BinlogFlusher.Engine.Restoring;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>
+/// The flush runs in a separate process (the CLI) and is killed with SIGKILL at named phases and at random times;
+/// Restore-BinlogFlushState then puts every table back exactly, and a second restore changes nothing.
+/// </summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+{
+    // Kill points: right after the journal is first written, between the rename and the twin, with the twin in
+    // place, mid-copy, after the copy, and mid-restore (twin dropped, backup not yet renamed back).
+    public static TheoryData<string> KillPoints => new() { "JournalWritten", "Renamed", "Created", "Twin", "Chunk3", "Copied", "TwinDropped" };
+    public static TheoryData<int> RandomKillSeeds => new() { 1, 2, 3, 4, 5 };
+
+    string workFolder = "";
+    List<TableState> before = new();
+
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync(HardCases.Statements(servers.IsMariaDb).ToArray());
+        before = await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas);
+        workFolder = Directory.CreateTempSubdirectory("bf-crash-").FullName;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(workFolder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    string StateFile => Path.Combine(workFolder, "state.json");
+
+    [Theory]
+    [MemberData(nameof(KillPoints))]
+    public async Task KilledAtAPhaseRestoreFromTheStateFilePutsEverythingBack(string point)
+    {
+        await KillFlushAtAsync(point);
+        Assert.True(File.Exists(StateFile), "the journal must exist once the flush has started");
+
+        await RestoreAndVerifyAsync("-StateFile $state", point == "JournalWritten" ? null : RestoreAction.Restored);
+    }
+
+    [Theory]
+    [InlineData("Renamed")]
+    [InlineData("Created")]
+    [InlineData("Chunk3")]
+    [InlineData("TwinDropped")]
+    public async Task KilledWithTheStateFileLostDiscoverPutsEverythingBack(string point)
+    {
+        await KillFlushAtAsync(point);
+        File.Delete(StateFile);
+
+        await RestoreAndVerifyAsync("-Discover", RestoreAction.Restored);
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomKillSeeds))]
+    public async Task KilledAtARandomTimeRestorePutsEverythingBack(int seed)
+    {
+        // Small chunks stretch the copy over a second or more, so most random kills land mid-flush.
+        var delay = TimeSpan.FromMilliseconds(new Random(seed).Next(150, 1500));
+        using (var flush = StartFlush(stopAt: null, chunkSize: 50))
+        {
+            await Task.Delay(delay);
+            flush.Kill();
+            output.WriteLine($"killed after {delay.TotalMilliseconds} ms; output: {flush.Text}");
+        }
+        output.WriteLine(File.Exists(StateFile) ? "journal: " + File.ReadAllText(StateFile) : "no journal");
+        // Killed before the journal was written: nothing was touched, and there is nothing to restore.
+        if (!File.Exists(StateFile))
+        {
+            Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+            AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
+            return;
+        }
+        await RestoreAndVerifyAsync("-StateFile $state -Discover", expectedAction: null);
+    }
+
+    async Task KillFlushAtAsync(string point)
+    {
+        using var flush = StartFlush(point);
+        await flush.WaitForLineAsync(line => line == "STOPPED AT " + point, TimeSpan.FromSeconds(60));
+        flush.Kill();
+    }
+
+    CliProcess StartFlush(string? stopAt, int chunkSize = 1000)
+    {
+        var cnf = Path.Combine(workFolder, "my.cnf");
+        File.WriteAllText(cnf, $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+        var environment = new Dictionary<string, string>();
+        if (stopAt is not null) environment["BINLOGFLUSHER_TEST_STOP_AT"] = stopAt;
+        return CliProcess.Start(environment, "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", cnf,
+            "--db", string.Join(",", HardCases.Schemas.Select(s => s.Replace(",", "?"))), "--chunk-size", chunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state-file", StateFile);
+    }
+
+    async Task RestoreAndVerifyAsync(string how, RestoreAction? expectedAction)
+    {
+        var variables = Variables(servers, ("state", StateFile));
+        var run = PowerShellRunner.Run($"Restore-BinlogFlushState -HostName $replica -Credential $cred {how} -Confirm:$false", variables);
+        Assert.True(run.Terminating is null, run.Terminating?.ToString());
+        Assert.True(run.Errors.Count == 0, string.Join("\n", run.Errors.Select(e => e.ToString())));
+        var outcomes = run.Output.Select(o => (RestoreOutcome)o.BaseObject).ToList();
+        Assert.DoesNotContain(outcomes, o => o.Action == RestoreAction.Conflict);
+        if (expectedAction is { } action) Assert.Contains(outcomes, o => o.Action == action);
+
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+
+        // A second restore changes nothing and says so.
+        var binlogBefore = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS");
+        var again = PowerShellRunner.Run($"Restore-BinlogFlushState -HostName $replica -Credential $cred {how} -Confirm:$false -Verbose", variables);
+        Assert.Empty(again.Errors);
+        Assert.All(again.Output.Select(o => (RestoreOutcome)o.BaseObject), o => Assert.Equal(RestoreAction.AlreadyRestored, o.Action));
+        Assert.Contains(again.Verbose, v => v.Message.Contains("nothing to restore"));
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
+        Assert.Equal(binlogBefore[0][1], (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+    }
+}
