@@ -78,9 +78,12 @@ namespace BinlogFlusher.Engine.Planning
                 ? $"{dialect.LogReplicaUpdatesVariable} is ON."
                 : $"{dialect.LogReplicaUpdatesVariable} is OFF: a consumer of this binlog would get the snapshot and then none of the replicated changes after it. Turn it on in my.cnf and restart, or use -Force.");
 
-            Add("Replication", facts.IsReplica ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.IsReplica
-                ? "Replication is configured: " + string.Join("; ", facts.Channels.Select(c => c.ToString())) + "."
-                : "No replication is configured: this looks like a primary, and the flush must never run on a primary (its applications would write into BLACKHOLE tables). Run it on a replica, or use -Force if you are sure.");
+            if (facts.ReplicationStatusError is { } statusError)
+                Add("Replication", CheckStatus.Fail, $"Cannot read the replication status ({statusError}): grant {(dialect.IsMariaDb ? "REPLICA MONITOR (or SUPER)" : "REPLICATION CLIENT")}.");
+            else
+                Add("Replication", facts.IsReplica ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.IsReplica
+                    ? "Replication is configured: " + string.Join("; ", facts.Channels.Select(c => c.ToString())) + "."
+                    : "No replication is configured: this looks like a primary, and the flush must never run on a primary (its applications would write into BLACKHOLE tables). Run it on a replica, or use -Force if you are sure.");
 
             if (facts.DownstreamReplicasError is { } downstreamError)
                 Add("DownstreamReplicas", ForceOr(CheckStatus.Fail), $"Cannot list downstream replicas ({downstreamError}): grant {(dialect.IsMariaDb ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE")}, or use -Force.");

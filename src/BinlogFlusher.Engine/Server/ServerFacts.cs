@@ -33,6 +33,8 @@ namespace BinlogFlusher.Engine.Server
         public string CurrentUser { get; set; } = "";
         public IReadOnlyDictionary<string, string?> Variables { get; set; } = new Dictionary<string, string?>();
         public IReadOnlyList<ReplicationChannel> Channels { get; set; } = Array.Empty<ReplicationChannel>();
+        /// <summary>Why the replication status could not be read (a missing privilege), else null.</summary>
+        public string? ReplicationStatusError { get; set; }
         public int DownstreamReplicas { get; set; }
         public string? DownstreamReplicasError { get; set; }
         public string? BlackholeSupport { get; set; }

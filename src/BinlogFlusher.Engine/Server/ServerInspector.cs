@@ -44,7 +44,14 @@ namespace BinlogFlusher.Engine.Server
             facts.ServerId = long.TryParse(facts.Variable("server_id"), out var id) ? id : 0;
             facts.CurrentUser = (string?)await session.ScalarAsync("SELECT CURRENT_USER()", cancellationToken).ConfigureAwait(false) ?? "";
 
-            facts.Channels = await ReadChannelsAsync(dialect, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                facts.Channels = await ReadChannelsAsync(dialect, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException exception)
+            {
+                facts.ReplicationStatusError = exception.Message;
+            }
             try
             {
                 facts.DownstreamReplicas = (await session.QueryAsync(dialect.DownstreamReplicas, cancellationToken).ConfigureAwait(false)).Count;
