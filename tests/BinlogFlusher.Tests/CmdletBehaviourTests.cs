@@ -1,0 +1,98 @@
+using System.Management.Automation;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>What a PowerShell user sees: confirmation per table, progress, several hosts, the candidate list.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class CmdletBehaviourTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync(HardCases.Statements(servers.IsMariaDb).ToArray());
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task ConfirmAsksOncePerTableAndATableAnsweredNoIsSkippedAndUntouched()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, HardCases.Shop);
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Table parent,child,big -Confirm",
+            Variables(servers), answer: prompt => prompt.Contains("bf_shop.child ") ? "No" : "Yes");
+
+        var result = SingleResult(run);
+        Assert.Equal(3, run.Prompts.Count);
+        Assert.All(run.Prompts, p => Assert.Contains($"on 127.0.0.1:{servers.Replica.Port}", p));
+        Assert.Equal(TableFlushStatus.Skipped, result.Tables.Single(t => t.Table == "child").Status);
+        Assert.Equal(TableFlushStatus.Flushed, result.Tables.Single(t => t.Table == "parent").Status);
+        Assert.Equal(TableFlushStatus.Flushed, result.Tables.Single(t => t.Table == "big").Status);
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Shop));
+
+        var decoded = await Sandbox.BinlogTools.DecodeAsync(servers.Replica, result.BinlogStart!.File, result.BinlogStart.Position, result.BinlogEnd!.File, result.BinlogEnd.Position);
+        Assert.False(Sandbox.BinlogTools.CountInserts(decoded).ContainsKey("`bf_shop`.`child`"), "a skipped table must not reach the binlog");
+        File.Delete(result.StateFile);
+    }
+
+    [Fact]
+    public void ProgressHasAParentPerHostAChildPerTableAndOneCompletedRecordEach()
+    {
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ChunkSize 500 -Confirm:$false", Variables(servers));
+
+        var result = SingleResult(run);
+        var parent = run.Progress.Where(p => p.ParentActivityId == -1).ToList();
+        Assert.NotEmpty(parent);
+        var parentId = Assert.Single(parent.Select(p => p.ActivityId).Distinct());
+        Assert.Single(parent, p => p.RecordType == ProgressRecordType.Completed);
+        Assert.Equal(ProgressRecordType.Completed, run.Progress.Last().RecordType);
+        var children = run.Progress.Where(p => p.ParentActivityId == parentId).GroupBy(p => p.ActivityId).ToList();
+        Assert.Equal(result.Tables.Count, children.Count);
+        Assert.All(children, g => Assert.Single(g, p => p.RecordType == ProgressRecordType.Completed));
+        Assert.All(run.Progress.Where(p => p.RecordType != ProgressRecordType.Completed), p => Assert.InRange(p.PercentComplete, -1, 100));
+        File.Delete(result.StateFile);
+    }
+
+    [Fact]
+    public void SeveralHostsFromThePipelineAFailingHostGetsItsErrorAndTheOthersGoOn()
+    {
+        var run = PowerShellRunner.Run("'127.0.0.1:1', $replica | Invoke-BinlogFlush -Credential $cred -Database bf_shop -Table one_row -Confirm:$false", Variables(servers));
+
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("ConnectionFailed,BinlogFlusher.Commands.InvokeBinlogFlushCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("127.0.0.1:1", error.TargetObject);
+        var result = (FlushResult)Assert.Single(run.Output).BaseObject;
+        Assert.Equal(servers.Replica.Port, result.Port);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        File.Delete(result.StateFile);
+    }
+
+    [Fact]
+    public void TheCandidateListNamesChunkKeysAdjustmentsAndBlockers()
+    {
+        var run = PowerShellRunner.Run("Get-FlushCandidateTable -HostName $replica -Credential $cred -Database bf_shop", Variables(servers));
+
+        Assert.Empty(run.Errors);
+        var tables = run.Output.ToDictionary(o => (string)o.Properties["Table"].Value);
+        Assert.Contains("BinlogFlusher.FlushCandidateTable", run.Output[0].TypeNames);
+        Assert.DoesNotContain("parent_children", tables.Keys); // views never appear
+        string ChunkKey(string t) => (string)tables[t].Properties["ChunkKey"].Value;
+        string[] Adjustments(string t) => (string[])tables[t].Properties["Adjustments"].Value;
+        Assert.Equal("code, n", ChunkKey("composite"));
+        Assert.Equal("a", ChunkKey("unique_only"));
+        Assert.Equal("id", ChunkKey("all_values"));
+        Assert.StartsWith("none (", ChunkKey("nokey"));
+        Assert.Contains("generated columns as plain columns: doubled (STORED), plus_one (VIRTUAL)", Adjustments("generated"));
+        Assert.Contains("foreign keys left out: fk_child_parent", Adjustments("child"));
+        Assert.Contains("referenced by: bf_shop.child (fk_child_parent)", Adjustments("parent"));
+        Assert.Contains("partitioning removed: 3 partitions", Adjustments("ranged"));
+        Assert.Contains("partitioning removed: 2 partitions, 4 subpartitions", Adjustments("subpart"));
+        Assert.Contains("FULLTEXT index dropped: ft_body", Adjustments("fulltext_docs"));
+        Assert.Equal(new[] { "tr_bump" }, (string[])tables["triggered"].Properties["Triggers"].Value);
+        Assert.All(tables.Values, t => Assert.Equal("", t.Properties["Blocker"].Value));
+        Assert.Equal(3, (int)tables["ranged"].Properties["Partitions"].Value);
+        Assert.Equal(new[] { "code", "n" }, (string?[])tables["composite"].Properties["PrimaryKey"].Value);
+    }
+}
