@@ -1,0 +1,221 @@
+using BinlogFlusher.Engine;
+using BinlogFlusher.Engine.Connection;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>What needs no server: dialect statements, DDL rewriting, quoting, option files, selection, journal format.</summary>
+public sealed class DialectTests
+{
+    static ServerDialect Dialect(string version, bool domain = false) => ServerDialect.From(version, domain);
+
+    [Fact]
+    public void MySql57UsesSlaveStatements()
+    {
+        var d = Dialect("5.7.44-log");
+        Assert.Equal(ServerFlavor.MySql, d.Flavor);
+        Assert.Equal("STOP SLAVE SQL_THREAD", d.StopReplicaSqlThread(""));
+        Assert.Equal("START SLAVE SQL_THREAD", d.StartReplicaSqlThread(""));
+        Assert.Equal("SHOW SLAVE STATUS", d.ReplicaStatus);
+        Assert.Equal("Slave_SQL_Running", d.SqlRunningColumn);
+        Assert.Equal("SHOW SLAVE HOSTS", d.DownstreamReplicas);
+        Assert.Equal("SHOW MASTER STATUS", d.BinlogStatus);
+        Assert.Equal("RESET MASTER", d.ResetBinaryLogs);
+        Assert.Equal("log_slave_updates", d.LogReplicaUpdatesVariable);
+        Assert.True(d.CheckConstraintNamesAreSchemaWide);
+    }
+
+    [Fact]
+    public void MySql80UsesReplicaStatementsFrom8022()
+    {
+        Assert.Equal("STOP SLAVE SQL_THREAD", Dialect("8.0.21").StopReplicaSqlThread(""));
+        var d = Dialect("8.0.36");
+        Assert.Equal("STOP REPLICA SQL_THREAD", d.StopReplicaSqlThread(""));
+        Assert.Equal("SHOW REPLICA STATUS", d.ReplicaStatus);
+        Assert.Equal("Replica_SQL_Running", d.SqlRunningColumn);
+        Assert.Equal("Source_Host", d.SourceHostColumn);
+        Assert.Equal("SHOW REPLICAS", d.DownstreamReplicas);
+        Assert.Equal("SHOW MASTER STATUS", d.BinlogStatus);
+        Assert.Equal("RESET MASTER", d.ResetBinaryLogs);
+        Assert.Equal("log_replica_updates", d.LogReplicaUpdatesVariable);
+    }
+
+    [Theory]
+    [InlineData("8.4.3")]
+    [InlineData("9.1.0")]
+    public void MySql84AndLaterUseOnlyTheNewStatements(string version)
+    {
+        var d = Dialect(version);
+        Assert.Equal("STOP REPLICA SQL_THREAD", d.StopReplicaSqlThread(""));
+        Assert.Equal("SHOW BINARY LOG STATUS", d.BinlogStatus);
+        Assert.Equal("RESET BINARY LOGS AND GTIDS", d.ResetBinaryLogs);
+        Assert.Equal("SHOW REPLICAS", d.DownstreamReplicas);
+        Assert.Contains("SET SESSION binlog_rows_query_log_events = OFF", d.SessionSetup(191, 5));
+        Assert.DoesNotContain(d.SessionSetup(191, 5), s => s.Contains("gtid_domain_id"));
+    }
+
+    [Fact]
+    public void MariaDbIsRecognisedByItsVariableEvenUnderARewrittenVersion()
+    {
+        var d = Dialect("10.11.19-custom", domain: true);
+        Assert.Equal(ServerFlavor.MariaDb, d.Flavor);
+        Assert.Equal(new Version(10, 11, 19), d.Version);
+        Assert.Equal("SHOW ALL SLAVES STATUS", d.ReplicaStatus);
+        Assert.Equal("Slave_SQL_Running", d.SqlRunningColumn);
+        Assert.Equal("STOP REPLICA '' SQL_THREAD", d.StopReplicaSqlThread(""));
+        Assert.Equal("STOP REPLICA _utf8mb4 X'6E616D6564' SQL_THREAD", d.StopReplicaSqlThread("named"));
+        Assert.Equal("SHOW SLAVE HOSTS", d.DownstreamReplicas);
+        Assert.Equal("SHOW BINLOG STATUS", d.BinlogStatus);
+        Assert.Equal("RESET MASTER", d.ResetBinaryLogs);
+        Assert.False(d.CheckConstraintNamesAreSchemaWide);
+        Assert.Contains("SET SESSION gtid_domain_id = 191", d.SessionSetup(191, 5));
+        Assert.Contains("SET SESSION binlog_annotate_row_events = OFF", d.SessionSetup(191, 5));
+    }
+
+    [Fact]
+    public void OldMariaDbHandshakePrefixIsIgnored()
+    {
+        var d = Dialect("5.5.5-10.4.32-MariaDB");
+        Assert.Equal(new Version(10, 4, 32), d.Version);
+        Assert.Equal("STOP SLAVE '' SQL_THREAD", d.StopReplicaSqlThread(""));
+        Assert.Equal("SHOW MASTER STATUS", d.BinlogStatus);
+    }
+}
+
+public sealed class TableDefinitionTests
+{
+    const string ChildDdl = "CREATE TABLE `child` (\n  `id` int(11) NOT NULL,\n  `parent_id` int(11) NOT NULL,\n  PRIMARY KEY (`id`),\n  KEY `ix_parent` (`parent_id`),\n" +
+                            "  CONSTRAINT `fk_child_parent` FOREIGN KEY (`parent_id`) REFERENCES `parent` (`id`) ON DELETE CASCADE,\n  CONSTRAINT `chk_id` CHECK (`id` > 0)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
+    [Fact]
+    public void ForeignKeysAreLeftOutOfTheLoggedDefinition()
+    {
+        var logged = TableDefinitions.LoggedCreateTable(ChildDdl, checkNamesAreSchemaWide: false);
+        Assert.DoesNotContain("FOREIGN KEY", logged);
+        Assert.Contains("CONSTRAINT `chk_id` CHECK (`id` > 0)\n) ENGINE=InnoDB", logged);
+        Assert.Contains("KEY `ix_parent` (`parent_id`),\n", logged);
+        Assert.StartsWith("CREATE TABLE `child` (\n", logged);
+    }
+
+    [Fact]
+    public void SchemaWideCheckNamesAreLeftOutOnMySql()
+    {
+        var logged = TableDefinitions.LoggedCreateTable(ChildDdl, checkNamesAreSchemaWide: true);
+        Assert.Contains("  CHECK (`id` > 0)\n)", logged);
+        Assert.DoesNotContain("chk_id", logged);
+    }
+
+    [Fact]
+    public void AForeignKeyOnTheLastLineLeavesNoTrailingComma()
+    {
+        var ddl = "CREATE TABLE `c` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`),\n  CONSTRAINT `a``b` FOREIGN KEY (`id`) REFERENCES `p` (`id`)\n) ENGINE=InnoDB\n/*!50100 PARTITION BY HASH (`id`) PARTITIONS 2 */";
+        Assert.Equal("CREATE TABLE `c` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB\n/*!50100 PARTITION BY HASH (`id`) PARTITIONS 2 */",
+            TableDefinitions.LoggedCreateTable(ddl, false));
+    }
+
+    [Fact]
+    public void TheTwinHasEveryColumnAsAPlainColumnAndNothingElse()
+    {
+        var table = new TableInfo { Schema = "s`x", Name = "t y" };
+        table.Columns.Add(new ColumnInfo { Name = "id", Ordinal = 1, ColumnType = "bigint(20) unsigned", IsNullable = false });
+        table.Columns.Add(new ColumnInfo { Name = "g`en", Ordinal = 3, ColumnType = "int(11)", IsNullable = true, Generated = "VIRTUAL" });
+        table.Columns.Add(new ColumnInfo { Name = "name", Ordinal = 2, ColumnType = "varchar(10)", CharacterSet = "utf8mb4", Collation = "utf8mb4_bin", IsNullable = true });
+        Assert.Equal("CREATE TABLE `s``x`.`t y` (\n  `id` bigint(20) unsigned NOT NULL,\n  `name` varchar(10) CHARACTER SET `utf8mb4` COLLATE `utf8mb4_bin` NULL,\n  `g``en` int(11) NULL\n) ENGINE=BLACKHOLE",
+            TableDefinitions.BlackholeTwin(table));
+    }
+
+    [Fact]
+    public void KeysetPredicatesCoverCompositeKeys()
+    {
+        Assert.Equal("(`a` > @l0) OR (`a` = @l0 AND `b` > @l1)", TableFlusher.After(new[] { "a", "b" }, "l"));
+        Assert.Equal("(`a` < @u0) OR (`a` = @u0 AND `b` < @u1) OR (`a` = @u0 AND `b` = @u1 AND `c` <= @u2)", TableFlusher.AtOrBefore(new[] { "a", "b", "c" }, "u"));
+        Assert.Equal("(`k``ey` > @l0)", TableFlusher.After(new[] { "k`ey" }, "l"));
+    }
+}
+
+public sealed class InputTests
+{
+    [Theory]
+    [InlineData("db1", 3306, "db1", 3306)]
+    [InlineData("db1:3307", 3306, "db1", 3307)]
+    [InlineData("[::1]:3308", 3306, "::1", 3308)]
+    [InlineData("::1", 3306, "::1", 3306)]
+    public void HostNamesParse(string text, int defaultPort, string host, int port) =>
+        Assert.Equal((host, port), ConnectionSettings.ParseHost(text, defaultPort));
+
+    [Theory]
+    [InlineData("db1:abc")]
+    [InlineData("db1:70000")]
+    [InlineData("")]
+    public void BadHostNamesSayHowToWriteThem(string text) =>
+        Assert.Contains("host", Assert.Throws<FormatException>(() => ConnectionSettings.ParseHost(text, 3306)).Message);
+
+    [Fact]
+    public void TheClientSectionOfMyCnfIsRead()
+    {
+        var cnf = MyCnfFile.Parse("x.cnf", new[] { "[mysqld]", "user=server", "[client]", "user = ops", "password=\"p#ss\"", "port=3307 # comment", "ssl_mode=REQUIRED", "[mysql]", "user=other" });
+        Assert.Equal("ops", cnf.User);
+        Assert.Equal("p#ss", cnf.Password);
+        Assert.Equal(3307, cnf.Port);
+        Assert.Equal("REQUIRED", cnf.SslMode);
+    }
+
+    [Fact]
+    public void ThePasswordNeverShowsInSettingsText()
+    {
+        var settings = new ConnectionSettings("db1", 3306, "ops", "hunter2");
+        Assert.DoesNotContain("hunter2", settings.ToString());
+        Assert.Equal("ops@db1:3306", settings.ToString());
+    }
+
+    [Fact]
+    public void SelectionTakesWildcardsSchemaQualifiedTablesAndAlwaysSkipsSystemSchemas()
+    {
+        var selection = new FlushSelection { Databases = new[] { "shop*" }, Tables = new[] { "orders", "shop_eu.cust?mers" }, ExcludeDatabases = new[] { "shop_old" } };
+        TableInfo T(string schema, string name) => new() { Schema = schema, Name = name };
+        Assert.True(selection.Includes(T("shop", "orders")));
+        Assert.True(selection.Includes(T("shop_eu", "customers")));
+        Assert.False(selection.Includes(T("shop", "customers")));
+        Assert.False(selection.Includes(T("shop_old", "orders")));
+        Assert.False(selection.Includes(T("other", "orders")));
+        Assert.False(new FlushSelection().Includes(T("mysql", "user")));
+        Assert.False(new FlushSelection().Includes(T("_binlogflusher", "journal")));
+    }
+
+    [Fact]
+    public void QuotingEscapesBackticksAndLiteralsAreImmuneToSqlMode()
+    {
+        Assert.Equal("`a``b`", SqlText.Identifier("a`b"));
+        Assert.Equal("`s`.`t`", SqlText.Qualified("s", "t"));
+        Assert.Equal("_utf8mb4 X'27205C'", SqlText.Literal("' \\"));
+        Assert.Throws<ArgumentException>(() => SqlText.Identifier(""));
+    }
+
+    [Fact]
+    public void TheJournalRoundTripsAndHoldsNoPassword()
+    {
+        var journal = new FlushJournal { RunId = "abc", Host = "db1", Port = 3306, ServerId = 2 };
+        journal.Tables.Add(new JournalTable { Schema = "s", Table = "t", BackupTable = "_bfbk_abc_1", Phase = TablePhase.Copying, LastChunkKey = new List<KeyValue> { new() { Type = "ulong", Value = "18446744073709551615" } } });
+        var json = journal.ToJson();
+        Assert.Contains("\"phase\": \"Copying\"", json);
+        var back = FlushJournal.FromJson(json, "x.json");
+        Assert.Equal(TablePhase.Copying, back.Tables[0].Phase);
+        Assert.Equal("18446744073709551615", back.Tables[0].LastChunkKey![0].Value);
+        Assert.DoesNotContain("password", json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void TheOldToolsRollbackFileIsRecognised()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "_BKTB_1,orders\n_BKTB_2,customers\n");
+        Assert.True(FlushJournal.TryReadLegacyRollbackFile(file, out var entries));
+        Assert.Equal(new[] { ("_BKTB_1", "orders"), ("_BKTB_2", "customers") }, entries);
+        File.WriteAllText(file, "{\"tool\": \"BinlogFlusher\"}");
+        Assert.False(FlushJournal.TryReadLegacyRollbackFile(file, out _));
+        File.Delete(file);
+    }
+}
