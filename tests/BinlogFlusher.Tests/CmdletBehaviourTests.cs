@@ -96,3 +96,68 @@ public sealed class CmdletBehaviourTests(ReplicaPairFixture servers) : IAsyncLif
         Assert.Equal(new[] { "code", "n" }, (string?[])tables["composite"].Properties["PrimaryKey"].Value);
     }
 }
+
+/// <summary>Metadata locks and RESET of the binary logs: the two things a flush can wait on or destroy.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY, name VARCHAR(20))", "INSERT INTO bf_shop.items VALUES (1, 'a'), (2, 'b')");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task ARenameHeldUpByAMetadataLockWaitsBrieflyWarnsAndRetries()
+    {
+        await using var reader = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        await new MySqlConnector.MySqlCommand("START TRANSACTION; SELECT * FROM bf_shop.items;", reader).ExecuteNonQueryAsync();
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6.5));
+            await new MySqlConnector.MySqlCommand("COMMIT", reader).ExecuteNonQueryAsync();
+        });
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Confirm:$false", Variables(servers));
+        await release;
+
+        var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Contains(run.Warnings, w => w.Message.Contains("a metadata lock held the rename") && w.Message.Contains("attempt 2 of 5"));
+        File.Delete(result.StateFile);
+    }
+
+    [Fact]
+    public async Task ResetBinaryLogsAsksAndANoChangesNothing()
+    {
+        var binlogs = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS");
+        var position = (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1];
+
+        var declined = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ResetBinaryLogs -Confirm:$false",
+            Variables(servers), answer: _ => "No");
+
+        Assert.Empty(declined.Output);
+        Assert.Empty(declined.Errors);
+        Assert.Contains(declined.Prompts, p => p.Contains("deletes every binary log"));
+        Assert.Equal(binlogs.Count, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS")).Count);
+        Assert.Equal(position, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
+    }
+
+    [Fact]
+    public async Task ResetBinaryLogsWithForceStartsTheSnapshotAtTheFirstBinlog()
+    {
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "FLUSH BINARY LOGS");
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ResetBinaryLogs -Force -Confirm:$false", Variables(servers));
+
+        var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Single(await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS"));
+        Assert.EndsWith(".000001", result.BinlogStart!.File);
+        Assert.Equal(2, Sandbox.BinlogTools.CountInserts(await Sandbox.BinlogTools.DecodeAsync(servers.Replica, result.BinlogStart.File, result.BinlogStart.Position, result.BinlogEnd!.File, result.BinlogEnd.Position))["`bf_shop`.`items`"]);
+        File.Delete(result.StateFile);
+    }
+}
