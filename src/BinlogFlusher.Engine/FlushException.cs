@@ -14,6 +14,7 @@ namespace BinlogFlusher.Engine
         StateFileInvalid,
         StateFileMismatch,
         RestoreConflict,
+        ResumeRefused,
         ServerError,
     }
 

@@ -32,6 +32,17 @@ namespace BinlogFlusher.Engine
             return "_utf8mb4 X'" + BitConverter.ToString(bytes).Replace("-", "") + "'";
         }
 
+        /// <summary>
+        /// 'text' as a plain quoted string, for the statements whose grammar takes nothing else (SHOW BINLOG EVENTS IN,
+        /// a MariaDB connection name). Backslashes and control characters are refused: their meaning depends on sql_mode.
+        /// </summary>
+        public static string PlainLiteral(string value)
+        {
+            if (value is null) throw new ArgumentNullException(nameof(value));
+            if (value.Any(c => c == '\\' || char.IsControl(c))) throw new ArgumentException($"'{value}' has a backslash or control character; it cannot be written as a plain string literal.", nameof(value));
+            return "'" + value.Replace("'", "''") + "'";
+        }
+
         /// <summary>The LIKE pattern that matches <paramref name="prefix"/> literally, followed by anything.</summary>
         public static string LikePrefix(string prefix) => prefix.Replace("\\", "\\\\").Replace("_", "\\_").Replace("%", "\\%") + "%";
     }

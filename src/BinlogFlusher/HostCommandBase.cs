@@ -67,6 +67,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.StateFileInvalid => ("StateFileInvalid", ErrorCategory.InvalidData),
                     FlushErrorKind.StateFileMismatch => ("StateFileHostMismatch", ErrorCategory.InvalidArgument),
                     FlushErrorKind.RestoreConflict => ("RestoreConflict", ErrorCategory.ResourceExists),
+                    FlushErrorKind.ResumeRefused => ("ResumeRefused", ErrorCategory.InvalidOperation),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 MySqlConnector.MySqlException => ("ServerError", ErrorCategory.InvalidOperation),

@@ -67,6 +67,10 @@ namespace BinlogFlusher.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Continue the run the -StateFile journal describes: flushed tables are skipped, the table in progress continues after its last committed chunk.</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
         protected override void ProcessRecord()
         {
             queue.Drain(this);
@@ -74,6 +78,9 @@ namespace BinlogFlusher.Commands
             {
                 if (stopping.IsCancellationRequested) break;
                 if (!TryResolve(host, out var settings)) continue;
+                if (Resume && StateFile is null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
+                        "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
                 if (StateFile is not null && HostName.Length > 1)
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
                         "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile));
@@ -91,8 +98,10 @@ namespace BinlogFlusher.Commands
                 };
 
                 HostPlan plan;
+                Engine.State.FlushJournal? resume = null;
                 try
                 {
+                    if (Resume) resume = Engine.State.FlushJournal.Load(options.StateFile!);
                     plan = HostPlan.ReadAsync(settings, options, queue.Verbose, stopping.Token).GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException)
@@ -116,7 +125,9 @@ namespace BinlogFlusher.Commands
                 if (ResetBinaryLogs && !(ShouldProcess(settings.Target, "Delete every binary log (" + plan.Facts.Dialect.ResetBinaryLogs + ")")
                                          && (Force || ShouldContinue($"RESET deletes every binary log of {settings.Target}: binlog consumers lose their position. Continue?", "Reset binary logs"))))
                     continue;
-                var approved = plan.Candidates.Where(c => ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
+                bool FlushedEarlier(FlushCandidate c) => resume?.Tables.Any(t => t.Flushed && t.Schema == c.Schema && t.Table == c.Name) == true;
+                var approved = plan.Candidates.Where(c => FlushedEarlier(c) || ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
+                if (!approved.Any(c => !FlushedEarlier(c))) continue;
                 if (approved.Count == 0) continue;
 
                 var flusher = new HostFlusher(plan, queue);
@@ -125,7 +136,7 @@ namespace BinlogFlusher.Commands
                 {
                     try
                     {
-                        var result = await flusher.FlushAsync(approved, stopping.Token).ConfigureAwait(false);
+                        var result = await flusher.FlushAsync(approved, stopping.Token, resume).ConfigureAwait(false);
                         queue.CompleteHost(target);
                         queue.Post(c =>
                         {

@@ -39,7 +39,8 @@ namespace BinlogFlusher.Engine.Flushing
 
     public enum FlushStatus { Completed, Failed, Interrupted }
 
-    public enum TableFlushStatus { Flushed, Skipped, Failed, Restored, NotStarted }
+    /// <summary>FlushedEarlier: flushed by the run a resumed run continues.</summary>
+    public enum TableFlushStatus { Flushed, Skipped, Failed, Restored, NotStarted, FlushedEarlier }
 
     public sealed class TableFlushResult
     {
@@ -63,6 +64,8 @@ namespace BinlogFlusher.Engine.Flushing
         public FlushStatus Status { get; set; }
         public BinlogCoordinates? BinlogStart { get; set; }
         public BinlogCoordinates? BinlogEnd { get; set; }
+        /// <summary>Every binlog range that together holds the snapshot (more than one when the run was resumed).</summary>
+        public IReadOnlyList<State.BinlogRange> BinlogRanges { get; set; } = Array.Empty<State.BinlogRange>();
         public long Rows { get; set; }
         public TimeSpan Duration { get; set; }
         public string StateFile { get; set; } = "";

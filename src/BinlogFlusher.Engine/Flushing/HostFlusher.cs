@@ -40,8 +40,12 @@ namespace BinlogFlusher.Engine.Flushing
 
         static string SafeFileName(string text) => new string(text.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_').ToArray());
 
-        /// <summary>Flushes the approved tables; the others are reported as Skipped. Refuses (nothing changed) when the plan is not ready.</summary>
-        public async Task<FlushResult> FlushAsync(IReadOnlyCollection<FlushCandidate> approved, CancellationToken cancellationToken)
+        /// <summary>
+        /// Flushes the approved tables; the others are reported as Skipped. Refuses (nothing changed) when the plan is not
+        /// ready. With <paramref name="resume"/>, continues the run that journal describes: flushed tables are not flushed
+        /// again, the table in progress continues after its last committed chunk key.
+        /// </summary>
+        public async Task<FlushResult> FlushAsync(IReadOnlyCollection<FlushCandidate> approved, CancellationToken cancellationToken, FlushJournal? resume = null)
         {
             if (!plan.Ready) throw new FlushException(FlushErrorKind.PreflightRefused, plan.RefusalMessage);
             var options = plan.Options;
@@ -57,34 +61,52 @@ namespace BinlogFlusher.Engine.Flushing
             };
             foreach (var warning in result.Warnings) listener.Warning($"{plan.Settings.Target}: {warning}");
 
-            var journal = new FlushJournal
+            FlushJournal journal;
+            if (resume is null)
             {
-                RunId = runId,
-                Host = plan.Settings.Host,
-                Port = plan.Settings.Port,
-                ServerId = plan.Facts.ServerId,
-                ServerUuid = plan.Facts.Variable("server_uuid"),
-                StartedAt = startedAt,
-                GtidDomainId = plan.Facts.Dialect.IsMariaDb ? options.EffectiveGtidDomainId : (int?)null,
-                ReplicationBefore = plan.Facts.ReplicationState,
-            };
-            var ordinal = 0;
-            foreach (var candidate in plan.Candidates)
-            {
-                journal.Tables.Add(new JournalTable
+                journal = new FlushJournal
                 {
-                    Schema = candidate.Schema,
-                    Table = candidate.Name,
-                    BackupTable = $"{StateJournalSchema.BackupPrefix}{runId}_{(++ordinal).ToString(CultureInfo.InvariantCulture)}",
-                    Phase = approved.Contains(candidate) ? TablePhase.Pending : TablePhase.Skipped,
-                });
+                    RunId = runId,
+                    Host = plan.Settings.Host,
+                    Port = plan.Settings.Port,
+                    ServerId = plan.Facts.ServerId,
+                    ServerUuid = plan.Facts.Variable("server_uuid"),
+                    StartedAt = startedAt,
+                    GtidDomainId = plan.Facts.Dialect.IsMariaDb ? options.EffectiveGtidDomainId : (int?)null,
+                    ReplicationBefore = plan.Facts.ReplicationState,
+                };
+                var ordinal = 0;
+                foreach (var candidate in plan.Candidates)
+                {
+                    journal.Tables.Add(new JournalTable
+                    {
+                        Schema = candidate.Schema,
+                        Table = candidate.Name,
+                        BackupTable = $"{StateJournalSchema.BackupPrefix}{runId}_{(++ordinal).ToString(CultureInfo.InvariantCulture)}",
+                        Phase = approved.Contains(candidate) ? TablePhase.Pending : TablePhase.Skipped,
+                        Fingerprint = candidate.Table.Fingerprint,
+                    });
+                }
+            }
+            else
+            {
+                journal = resume;
+                await CheckResumableAsync(journal, cancellationToken).ConfigureAwait(false);
+                journal.Status = "Running";
+                foreach (var entry in journal.Tables.Where(t => !t.Flushed && t.Phase != TablePhase.Skipped))
+                {
+                    var candidate = plan.Candidates.First(c => c.Schema == entry.Schema && c.Name == entry.Table);
+                    if (!approved.Contains(candidate)) { entry.Phase = TablePhase.Skipped; continue; }
+                    if (TableFlusher.InterruptedRange(candidate, entry) is { } range && !entry.MayRepeat.Contains(range)) entry.MayRepeat.Add(range);
+                    entry.Phase = TablePhase.Pending;
+                }
             }
             var file = new JournalFile(options.StateFile ?? DefaultStateFile(plan.Settings.Host, plan.Settings.Port, startedAt), journal);
             result.StateFile = file.Path;
             var context = new FlushContext(plan, file, listener, PhaseReached);
             var work = journal.Tables.Where(t => t.Phase == TablePhase.Pending).ToList();
 
-            if (work.Count == 0)
+            if (work.Count == 0 && resume is null)
             {
                 result.Status = FlushStatus.Completed;
                 result.ReplicationAfter = result.ReplicationBefore;
@@ -113,7 +135,15 @@ namespace BinlogFlusher.Engine.Flushing
                     await control.ExecuteAsync(plan.Facts.Dialect.ResetBinaryLogs, CancellationToken.None).ConfigureAwait(false);
                 // After the applier stopped: the range from here holds the snapshot and nothing else.
                 result.BinlogStart = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
-                file.Update(j => j.BinlogStart = result.BinlogStart);
+                var position = plan.Facts.IsReplica ? await new ServerInspector(control).ReadReplicationPositionAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false) : null;
+                file.Update(j =>
+                {
+                    j.BinlogStart ??= result.BinlogStart;
+                    j.ReplicationPosition ??= position;
+                    // A run that was killed never wrote its end: what it wrote ends before this run begins.
+                    if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogStart;
+                    j.BinlogRanges.Add(new BinlogRange { Start = result.BinlogStart });
+                });
                 listener.Verbose($"{plan.Settings.Target}: binlog start {result.BinlogStart}");
                 context.ReportHostProgress("Flushing tables");
 
@@ -157,9 +187,11 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 j.BinlogEnd = result.BinlogEnd;
                 j.Status = result.Status.ToString();
+                if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
             });
-            result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : t.Phase == TablePhase.Skipped ? Skipped(t) : NotStarted(t)).ToList();
-            result.Rows = result.Tables.Where(t => t.Status == TableFlushStatus.Flushed).Sum(t => t.Rows);
+            result.BinlogRanges = journal.BinlogRanges.ToList();
+            result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : t.Flushed ? FlushedEarlier(t) : t.Phase == TablePhase.Skipped ? Skipped(t) : NotStarted(t)).ToList();
+            result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);
             return result;
@@ -239,19 +271,67 @@ namespace BinlogFlusher.Engine.Flushing
             await restorer.MarkRestoredAsync(entries.Where(e => journal.Tables.Any(t => t.BackupTable == e.BackupTable && t.Schema == e.Schema && t.Phase == TablePhase.Restored))).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// A snapshot is consistent only if nothing moved between the runs: same host, same tables with the same
+        /// definitions, and replication applied no further. Refuses before anything changes, unless -Force.
+        /// </summary>
+        async Task CheckResumableAsync(FlushJournal journal, CancellationToken cancellationToken)
+        {
+            var target = plan.Settings.Target;
+            if (journal.Port != plan.Settings.Port || (journal.ServerId != 0 && journal.ServerId != plan.Facts.ServerId))
+                throw new FlushException(FlushErrorKind.StateFileMismatch,
+                    $"The state file belongs to {journal.Host}:{journal.Port} (server_id {journal.ServerId}), not to {target} (server_id {plan.Facts.ServerId}). Nothing was changed.");
+            // Tables still out of place on the server are the preflight's LeftoverState refusal: the plan is ready, so the host is whole.
+            var problems = new List<string>();
+            var planned = plan.Candidates.ToDictionary(c => (c.Schema, c.Name));
+            var journaled = journal.Tables.ToDictionary(t => (t.Schema, t.Table));
+            foreach (var missing in journaled.Keys.Where(k => !planned.ContainsKey(k))) problems.Add($"{missing.Schema}.{missing.Table} is no longer selected or no longer exists");
+            foreach (var added in planned.Keys.Where(k => !journaled.ContainsKey(k))) problems.Add($"{added.Item1}.{added.Item2} was not part of the run");
+            foreach (var pair in journaled.Where(p => planned.ContainsKey(p.Key) && p.Value.Fingerprint is not null && p.Value.Fingerprint != planned[p.Key].Table.Fingerprint))
+                problems.Add($"{pair.Key.Schema}.{pair.Key.Table} changed its definition");
+            await using var session = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false);
+            var inspector = new ServerInspector(session);
+            if (journal.ReplicationPosition is { } recorded && plan.Facts.IsReplica)
+            {
+                var now = await inspector.ReadReplicationPositionAsync(plan.Facts.Dialect, cancellationToken).ConfigureAwait(false);
+                if (now != recorded) problems.Add($"replication applied further since the run began (then: {recorded}; now: {now})");
+            }
+            // A run killed between logging a CREATE TABLE and journaling it: the binlog says whether it is there.
+            foreach (var entry in journal.Tables.Where(t => t.CreateAttempted && !t.CreateLogged && !t.Flushed))
+            {
+                var lastRange = journal.BinlogRanges.LastOrDefault();
+                if (lastRange?.Start is { } from)
+                    entry.CreateLogged = await inspector.BinlogHasCreateTableAsync(entry.Schema, entry.Table, from, lastRange.End, cancellationToken).ConfigureAwait(false);
+            }
+            if (problems.Count == 0) return;
+            var message = $"Cannot resume the flush of {target}: " + string.Join("; ", problems) + ". The rows already written would not make one consistent snapshot with the rest.";
+            if (!plan.Options.Force)
+                throw new FlushException(FlushErrorKind.ResumeRefused, message + " Nothing was changed. Start a new flush, or use -Force to resume anyway.");
+            listener.Warning(message + " Resuming anyway (-Force).");
+            foreach (var added in planned.Keys.Where(k => !journaled.ContainsKey(k)))
+                journal.Tables.Add(new JournalTable { Schema = added.Item1, Table = added.Item2, BackupTable = $"{StateJournalSchema.BackupPrefix}{journal.RunId}_{(journal.Tables.Count + 1).ToString(CultureInfo.InvariantCulture)}", Fingerprint = planned[added].Table.Fingerprint });
+            journal.Tables.RemoveAll(t => !planned.ContainsKey((t.Schema, t.Table)));
+        }
+
         async Task WriteServerRecordAsync(ServerSession control, FlushJournal journal, string stateFile)
         {
             var rows = journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t =>
                 $"({SqlText.Literal(journal.RunId)}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)}, {SqlText.Literal(t.BackupTable)}, 'Pending', {SqlText.Literal(stateFile)})");
             var statements = new List<string> { "SET SESSION sql_log_bin = 0" };
             statements.AddRange(StateJournalSchema.CreateStatements());
-            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file) VALUES {string.Join(", ", rows)}");
+            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file) VALUES {string.Join(", ", rows)} " +
+                           "ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), table_name = VALUES(table_name), phase = VALUES(phase), state_file = VALUES(state_file)");
             await control.ExecuteAsync(string.Join("; ", statements), CancellationToken.None).ConfigureAwait(false);
         }
 
         static string ServerFactsState(IReadOnlyList<ReplicationChannel> channels) => new ServerFacts { Channels = channels }.ReplicationState;
 
         static TableFlushResult Skipped(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.Skipped };
+        static TableFlushResult FlushedEarlier(JournalTable t) => new TableFlushResult
+        {
+            Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Rows = t.RowsCopied, Chunks = t.Chunks, Status = TableFlushStatus.FlushedEarlier, MayRepeat = t.MayRepeat.ToList(),
+        };
+
         static TableFlushResult NotStarted(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.NotStarted, Error = t.Error };
 
         static byte[] RandomBytes(int count)

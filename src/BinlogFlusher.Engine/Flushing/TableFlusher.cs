@@ -51,16 +51,22 @@ namespace BinlogFlusher.Engine.Flushing
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the table is out of place: the caller restores it whatever happens.
-            await EnterPhaseAsync(entry, TablePhase.Created).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; SET SESSION sql_log_bin = 1; USE {SqlText.Identifier(table.Schema)}; {loggedCreate}", CancellationToken.None).ConfigureAwait(false);
-            await context.ReachedAsync("Created").ConfigureAwait(false);
+            // A resumed table whose CREATE TABLE already reached the binlog does not log it again.
+            var resuming = entry.CreateLogged;
+            if (!resuming)
+            {
+                entry.CreateAttempted = true;
+                await EnterPhaseAsync(entry, TablePhase.Created).ConfigureAwait(false);
+                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; SET SESSION sql_log_bin = 1; USE {SqlText.Identifier(table.Schema)}; {loggedCreate}", CancellationToken.None).ConfigureAwait(false);
+                context.Journal.Update(_ => entry.CreateLogged = true);
+                await context.ReachedAsync("Created").ConfigureAwait(false);
+            }
 
             await EnterPhaseAsync(entry, TablePhase.Twin).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; DROP TABLE {original}; {TableDefinitions.BlackholeTwin(table)}", CancellationToken.None).ConfigureAwait(false);
+            var dropLogged = resuming ? "" : $"DROP TABLE {original}; ";
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; {dropLogged}{TableDefinitions.BlackholeTwin(table)}", CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("Twin").ConfigureAwait(false);
 
-            await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
             await CopyAsync(candidate, entry, backup, original, cancellationToken).ConfigureAwait(false);
             await context.ReachedAsync("Copied").ConfigureAwait(false);
 
@@ -89,6 +95,7 @@ namespace BinlogFlusher.Engine.Flushing
             await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; DROP TABLE {original}", CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
             await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {backup} TO {original}").ConfigureAwait(false);
+            entry.Flushed = true;
             await EnterPhaseAsync(entry, TablePhase.Restored).ConfigureAwait(false);
             await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
         }
@@ -129,13 +136,22 @@ namespace BinlogFlusher.Engine.Flushing
             var table = candidate.Table;
             var columns = SqlText.IdentifierList(table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
             var insert = $"SET SESSION sql_log_bin = 1; INSERT INTO {original} ({columns}) SELECT {columns} FROM {backup}";
+            var reconnects = 0;
+
             if (candidate.ChunkKey.Count == 0)
             {
-                entry.RowsCopied = await ExecuteChunkAsync(insert, Array.Empty<MySqlParameter>(), cancellationToken).ConfigureAwait(false);
+                // One statement: a resumed table without a chunk key starts its rows over.
+                entry.RowsCopied = 0;
+                entry.CopyStarted = true;
+                await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
+                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+                var rows = await WithReconnectAsync(() => ExecuteChunkAsync(insert, Array.Empty<MySqlParameter>(), cancellationToken),
+                    $"all rows of {table.Schema}.{table.Name} (copied in one statement)", entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+                entry.RowsCopied = rows;
                 entry.Chunks = 1;
-                Interlocked.Add(ref context.RowsCopied, entry.RowsCopied);
-                ReportCopy(entry, table);
+                Interlocked.Add(ref context.RowsCopied, rows);
                 context.Journal.Update(_ => { });
+                ReportCopy(entry, table);
                 return;
             }
 
@@ -143,48 +159,90 @@ namespace BinlogFlusher.Engine.Flushing
             var keyList = SqlText.IdentifierList(keyNames);
             var forceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
             entry.ChunkKeyColumns = keyNames;
-            List<object?>? lastKey = entry.LastChunkKey?.Select(KeyCodec.Decode).ToList();
-            var reconnects = 0;
+
+            // The upper key of the chunk after lastKey: the chunk's last row, or null when fewer than a chunk remain.
+            async Task<List<object?>?> BoundaryAsync(List<object?>? lastKey)
+            {
+                var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                var boundary = await session.QueryAsync(
+                    $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {context.Options.ChunkSize - 1}",
+                    cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
+                return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
+            }
+
+            string Range(List<object?>? lastKey, List<object?>? upperKey) =>
+                $"{table.Schema}.{table.Name} ({string.Join(", ", keyNames)}) > {(lastKey is null ? "(start)" : KeyCodec.Describe(lastKey))}" +
+                (upperKey is null ? "" : $" and <= {KeyCodec.Describe(upperKey)}");
+
+            // A resumed copy starts after the last committed chunk key, counting from there.
+            var last = entry.LastChunkKey?.Select(KeyCodec.Decode).ToList();
+            entry.RowsCopied = entry.RowsThroughLastKey;
+            entry.Chunks = entry.ChunksThroughLastKey;
+            var upper = await WithReconnectAsync(() => BoundaryAsync(last), null, entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+            entry.PendingChunkUpper = upper?.Select(KeyCodec.Encode).ToList();
+            entry.CopyStarted = true;
+            await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                List<object?>? upperKey = null;
-                try
+                var conditions = new List<string>();
+                if (last is not null) conditions.Add(After(keyNames, "l"));
+                if (upper is not null) conditions.Add(AtOrBefore(keyNames, "u"));
+                var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions.Select(c => "(" + c + ")"));
+                var chunkLast = last;
+                var chunkUpper = upper;
+                var rows = await WithReconnectAsync(
+                    () => ExecuteChunkAsync($"{insert}{forceIndex}{where} ORDER BY {keyList}", Parameters("l", chunkLast).Concat(Parameters("u", chunkUpper)).ToArray(), cancellationToken),
+                    Range(chunkLast, chunkUpper), entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+
+                entry.RowsCopied += rows;
+                entry.Chunks++;
+                Interlocked.Add(ref context.RowsCopied, rows);
+                if (upper is null)
                 {
-                    var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
-                    var boundary = await session.QueryAsync(
-                        $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {context.Options.ChunkSize - 1}",
-                        cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
-                    upperKey = boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
-
-                    var conditions = new List<string>();
-                    if (lastKey is not null) conditions.Add(After(keyNames, "l"));
-                    if (upperKey is not null) conditions.Add(AtOrBefore(keyNames, "u"));
-                    var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions.Select(c => "(" + c + ")"));
-                    var parameters = Parameters("l", lastKey).Concat(Parameters("u", upperKey)).ToArray();
-                    var rows = await ExecuteChunkAsync($"{insert}{forceIndex}{where} ORDER BY {keyList}", parameters, cancellationToken).ConfigureAwait(false);
-
-                    entry.RowsCopied += rows;
-                    entry.Chunks++;
-                    Interlocked.Add(ref context.RowsCopied, rows);
-                    if (upperKey is not null) entry.LastChunkKey = upperKey.Select(KeyCodec.Encode).ToList();
+                    entry.PendingChunkUpper = null;
                     context.Journal.Update(_ => { });
                     ReportCopy(entry, table);
-                    await context.ReachedAsync("Chunk" + entry.Chunks.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-                    if (upperKey is null) return;
-                    lastKey = upperKey;
+                    return;
+                }
+                // One journal write a chunk: the committed key, and the bounds of the chunk that runs next.
+                last = upper;
+                upper = await WithReconnectAsync(() => BoundaryAsync(last), null, entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+                entry.LastChunkKey = last.Select(KeyCodec.Encode).ToList();
+                entry.RowsThroughLastKey = entry.RowsCopied;
+                entry.ChunksThroughLastKey = entry.Chunks;
+                entry.PendingChunkUpper = upper?.Select(KeyCodec.Encode).ToList();
+                context.Journal.Update(_ => { });
+                ReportCopy(entry, table);
+                await context.ReachedAsync("Chunk" + entry.Chunks.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Runs a copy step; when the connection is lost, reconnects and runs it again, a bounded number of times. A lost
+        /// INSERT may already have written rows to the binlog: <paramref name="mayRepeat"/> names them.
+        /// </summary>
+        async Task<T> WithReconnectAsync<T>(Func<Task<T>> step, string? mayRepeat, JournalTable entry, Func<int> countReconnect, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                try
+                {
+                    return await step().ConfigureAwait(false);
                 }
                 catch (MySqlException exception) when (FlushContext.IsConnectionLoss(exception, session) && !cancellationToken.IsCancellationRequested)
                 {
-                    // The rows the broken chunk already produced are in the binlog: resume after the last committed
-                    // key and report the range that may stand twice.
-                    var range = $"{table.Schema}.{table.Name} ({string.Join(", ", keyNames)}) > {(lastKey is null ? "(start)" : KeyCodec.Describe(lastKey))}" +
-                                (upperKey is null ? "" : $" and <= {KeyCodec.Describe(upperKey)}");
-                    if (++reconnects > context.Options.ReconnectAttempts)
-                        throw new FlushException(FlushErrorKind.TableFailed, $"{table.Schema}.{table.Name}: the connection was lost {reconnects} times during the copy ({exception.Message}); giving up.", exception);
-                    entry.MayRepeat.Add(range);
-                    context.Journal.Update(_ => { });
-                    context.Listener.Warning($"{context.Target}: the connection was lost during a chunk of {table.Schema}.{table.Name} ({exception.Message}); reconnecting ({reconnects} of {context.Options.ReconnectAttempts}). Rows of {range} may appear twice in the binlog.");
+                    var attempt = countReconnect();
+                    if (attempt > context.Options.ReconnectAttempts)
+                        throw new FlushException(FlushErrorKind.TableFailed, $"{entry.Schema}.{entry.Table}: the connection was lost {attempt} times during the copy ({exception.Message}); giving up.", exception);
+                    if (mayRepeat is not null)
+                    {
+                        entry.MayRepeat.Add(mayRepeat);
+                        context.Journal.Update(_ => { });
+                    }
+                    context.Listener.Warning($"{context.Target}: the connection was lost during the copy of {entry.Schema}.{entry.Table} ({exception.Message}); reconnecting ({attempt} of {context.Options.ReconnectAttempts})." +
+                                             (mayRepeat is null ? "" : $" Rows of {mayRepeat} may appear twice in the binlog."));
                     await ReconnectAsync().ConfigureAwait(false);
                 }
             }
@@ -198,6 +256,17 @@ namespace BinlogFlusher.Engine.Flushing
 
         async Task<long> ExecuteChunkAsync(string sql, MySqlParameter[] parameters, CancellationToken cancellationToken) =>
             await session.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+
+        /// <summary>The rows a run that stopped during this table's copy may already have written (for a resumed run to report).</summary>
+        internal static string? InterruptedRange(FlushCandidate candidate, JournalTable entry)
+        {
+            if (!entry.CopyStarted || entry.Flushed) return null;
+            if (candidate.ChunkKey.Count == 0) return $"all rows of {entry.Schema}.{entry.Table} (copied in one statement)";
+            var last = entry.LastChunkKey?.Select(KeyCodec.Decode).ToList();
+            var upper = entry.PendingChunkUpper?.Select(KeyCodec.Decode).ToList();
+            return $"{entry.Schema}.{entry.Table} ({string.Join(", ", candidate.ChunkKey.Select(c => c.Name))}) > {(last is null ? "(start)" : KeyCodec.Describe(last))}" +
+                   (upper is null ? "" : $" and <= {KeyCodec.Describe(upper)}");
+        }
 
         void ReportCopy(JournalTable entry, TableInfo table) => context.Listener.TableProgress(new TableProgress
         {

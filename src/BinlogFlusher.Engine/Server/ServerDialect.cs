@@ -43,15 +43,18 @@ namespace BinlogFlusher.Engine.Server
         public string SqlRunningColumn => !IsMariaDb && UsesReplicaKeyword ? "Replica_SQL_Running" : "Slave_SQL_Running";
         public string IoRunningColumn => !IsMariaDb && UsesReplicaKeyword ? "Replica_IO_Running" : "Slave_IO_Running";
         public string SourceHostColumn => !IsMariaDb && UsesReplicaKeyword ? "Source_Host" : "Master_Host";
+        /// <summary>The source binlog coordinates the applier has executed up to.</summary>
+        public string ExecutedFileColumn => !IsMariaDb && UsesReplicaKeyword ? "Relay_Source_Log_File" : "Relay_Master_Log_File";
+        public string ExecutedPositionColumn => !IsMariaDb && UsesReplicaKeyword ? "Exec_Source_Log_Pos" : "Exec_Master_Log_Pos";
         public string SourcePortColumn => !IsMariaDb && UsesReplicaKeyword ? "Source_Port" : "Master_Port";
 
         /// <summary>Stops the applier of one connection (MariaDB named connection; "" is the default one) or of all channels (MySQL).</summary>
         public string StopReplicaSqlThread(string connectionName) => IsMariaDb
-            ? $"STOP {Keyword} {SqlText.Literal(connectionName)} SQL_THREAD"
+            ? $"STOP {Keyword} {SqlText.PlainLiteral(connectionName)} SQL_THREAD"
             : $"STOP {Keyword} SQL_THREAD";
 
         public string StartReplicaSqlThread(string connectionName) => IsMariaDb
-            ? $"START {Keyword} {SqlText.Literal(connectionName)} SQL_THREAD"
+            ? $"START {Keyword} {SqlText.PlainLiteral(connectionName)} SQL_THREAD"
             : $"START {Keyword} SQL_THREAD";
 
         string Keyword => UsesReplicaKeyword ? "REPLICA" : "SLAVE";

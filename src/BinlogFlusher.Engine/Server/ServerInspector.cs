@@ -88,6 +88,47 @@ namespace BinlogFlusher.Engine.Server
             return channels;
         }
 
+        /// <summary>How far replication has applied: per channel the executed source coordinates, and MariaDB's gtid_slave_pos.</summary>
+        public async Task<string> ReadReplicationPositionAsync(ServerDialect dialect, CancellationToken cancellationToken)
+        {
+            var parts = new List<string>();
+            foreach (var row in await session.QueryAsync(dialect.ReplicaStatus, cancellationToken).ConfigureAwait(false))
+                parts.Add($"{row.Text("Connection_name") ?? row.Text("Channel_Name") ?? ""}:{row.Text(dialect.ExecutedFileColumn)}:{row.Text(dialect.ExecutedPositionColumn)}");
+            if (dialect.IsMariaDb)
+                parts.Add("gtid_slave_pos=" + await session.ScalarAsync("SELECT @@GLOBAL.gtid_slave_pos", cancellationToken).ConfigureAwait(false));
+            return string.Join("; ", parts);
+        }
+
+        /// <summary>
+        /// Whether a CREATE TABLE for schema.table was logged between two coordinates (for a run killed between running
+        /// it and journaling that it ran). Reads the events with SHOW BINLOG EVENTS, page by page.
+        /// </summary>
+        public async Task<bool> BinlogHasCreateTableAsync(string schema, string table, BinlogCoordinates start, BinlogCoordinates? end, CancellationToken cancellationToken)
+        {
+            const int Page = 10000;
+            var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
+                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && (end is null || string.CompareOrdinal(f, end.File) <= 0)).ToList();
+            var use = "use " + SqlText.Identifier(schema) + ";";
+            var create = "CREATE TABLE " + SqlText.Identifier(table) + " (";
+            foreach (var file in files)
+            {
+                long position = file == start.File ? start.Position : 4;
+                while (true)
+                {
+                    var events = await session.QueryAsync($"SHOW BINLOG EVENTS IN {SqlText.PlainLiteral(file)} FROM {Number(position)} LIMIT {Page}", cancellationToken).ConfigureAwait(false);
+                    foreach (var row in events)
+                    {
+                        if (end is not null && file == end.File && row.Long("Pos") >= end.Position) return false;
+                        var info = row.Text("Info") ?? "";
+                        if (row.Text("Event_type") == "Query" && info.StartsWith(use, StringComparison.Ordinal) && info.IndexOf(create, StringComparison.Ordinal) >= 0) return true;
+                    }
+                    if (events.Count < Page) break;
+                    position = events[events.Count - 1].Long("End_log_pos");
+                }
+            }
+            return false;
+        }
+
         public async Task<BinlogCoordinates> ReadBinlogCoordinatesAsync(ServerDialect dialect, CancellationToken cancellationToken)
         {
             var rows = await session.QueryAsync(dialect.BinlogStatus, cancellationToken).ConfigureAwait(false);

@@ -57,6 +57,21 @@ namespace BinlogFlusher.Engine.Server
         public List<string> Triggers { get; } = new List<string>();
 
         public string QualifiedName => SqlText.Qualified(Schema, Name);
+
+        /// <summary>A hash of what the flush depends on: engine, columns, indexes, partitions. Equal while the definition is unchanged.</summary>
+        public string Fingerprint
+        {
+            get
+            {
+                var text = new System.Text.StringBuilder(Engine).Append('|').Append(Partitions).Append('/').Append(Subpartitions);
+                foreach (var c in Columns.OrderBy(c => c.Ordinal))
+                    text.Append("|c:").Append(c.Name).Append(' ').Append(c.ColumnType).Append(' ').Append(c.Collation).Append(' ').Append(c.IsNullable).Append(' ').Append(c.Generated);
+                foreach (var i in Indexes.OrderBy(i => i.Name, StringComparer.Ordinal))
+                    text.Append("|i:").Append(i.Name).Append(' ').Append(i.IsUnique).Append(' ').Append(i.Kind).Append(' ').Append(string.Join(",", i.Columns));
+                using var sha = System.Security.Cryptography.SHA256.Create();
+                return BitConverter.ToString(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text.ToString()))).Replace("-", "").ToLowerInvariant();
+            }
+        }
         public IndexInfo? PrimaryKey => Indexes.FirstOrDefault(i => i.IsPrimary);
         public bool IsPartitioned => Partitions > 0;
         public override string ToString() => Schema + "." + Name;

@@ -23,11 +23,34 @@ namespace BinlogFlusher.Engine.State
         /// <summary>The chunk key columns and the last key whose chunk committed (resume point).</summary>
         public List<string>? ChunkKeyColumns { get; set; }
         public List<KeyValue>? LastChunkKey { get; set; }
+        /// <summary>Rows and chunks copied up to and including LastChunkKey: where a resumed copy starts counting.</summary>
+        public long RowsThroughLastKey { get; set; }
+        public int ChunksThroughLastKey { get; set; }
         public long RowsCopied { get; set; }
         public int Chunks { get; set; }
         /// <summary>Key ranges whose rows may stand twice in the binlog (a chunk that failed half way and was run again).</summary>
         public List<string> MayRepeat { get; set; } = new List<string>();
         public string? Error { get; set; }
+        /// <summary>The chunk being copied: rows after LastChunkKey up to this key may be in the binlog if the run stopped during it.</summary>
+        public List<KeyValue>? PendingChunkUpper { get; set; }
+        /// <summary>The logged CREATE TABLE ran: a resumed run does not log it again.</summary>
+        public bool CreateLogged { get; set; }
+        /// <summary>The logged CREATE TABLE was about to run; without CreateLogged, a resume looks for it in the binlog.</summary>
+        public bool CreateAttempted { get; set; }
+        /// <summary>The copy began: some rows may be in the binlog.</summary>
+        public bool CopyStarted { get; set; }
+        /// <summary>Copied completely, verified and put back: a resumed run skips it.</summary>
+        public bool Flushed { get; set; }
+        /// <summary>The table's definition when the run began (columns, indexes, partitions); a resume refuses if it changed.</summary>
+        public string? Fingerprint { get; set; }
+    }
+
+    /// <summary>One run's stretch of the binlog; a resumed snapshot is the union of its runs' ranges.</summary>
+    public sealed class BinlogRange
+    {
+        public BinlogCoordinates? Start { get; set; }
+        public BinlogCoordinates? End { get; set; }
+        public override string ToString() => $"{Start} .. {End}";
     }
 
     /// <summary>A key value with its type, so a resume binds exactly what the server returned.</summary>
@@ -56,6 +79,9 @@ namespace BinlogFlusher.Engine.State
         public int? GtidDomainId { get; set; }
         public string? ReplicationBefore { get; set; }
         public bool ReplicationStoppedByRun { get; set; }
+        /// <summary>Where replication had applied to when the tables were read: a resume refuses if it moved.</summary>
+        public string? ReplicationPosition { get; set; }
+        public List<BinlogRange> BinlogRanges { get; set; } = new List<BinlogRange>();
         public List<JournalTable> Tables { get; set; } = new List<JournalTable>();
 
         static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
