@@ -8,6 +8,7 @@
     Description          = 'Writes a full, consistent snapshot of a MySQL or MariaDB replica''s tables into that replica''s binary log (blackhole copy), for change-data-capture consumers, with crash-safe restore.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('BinlogFlusher.Format.ps1xml')
     CmdletsToExport      = @(
         'Invoke-BinlogFlush'
         'Restore-BinlogFlushState'

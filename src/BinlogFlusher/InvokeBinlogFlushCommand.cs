@@ -13,6 +13,7 @@ namespace BinlogFlusher.Commands
     /// <summary>Writes a full, consistent snapshot of a replica's tables into that replica's binary log.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "BinlogFlush", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FlushResult))]
+    [OutputType("BinlogFlusher.FlushResult")]
     public sealed class InvokeBinlogFlushCommand : HostCommandBase
     {
         readonly PipelineQueue queue = new PipelineQueue();
@@ -140,7 +141,7 @@ namespace BinlogFlusher.Commands
                         queue.CompleteHost(target);
                         queue.Post(c =>
                         {
-                            c.WriteObject(result);
+                            c.WriteObject(OutputObjects.Typed(result, "BinlogFlusher.FlushResult"));
                             if (result.Status != FlushStatus.Completed)
                                 c.WriteError(ToErrorRecord(new FlushException(result.ErrorKind ?? FlushErrorKind.ServerError, $"{target}: {result.Error}"), target));
                         });

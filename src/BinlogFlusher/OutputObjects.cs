@@ -8,6 +8,14 @@ namespace BinlogFlusher.Commands
     /// <summary>Typed output objects (PSTypeName BinlogFlusher.*) whose properties bind into the next cmdlet by name.</summary>
     static class OutputObjects
     {
+        /// <summary>An engine result with the PSTypeName its format view and runbooks know it by.</summary>
+        public static PSObject Typed(object value, string typeName)
+        {
+            var output = PSObject.AsPSObject(value);
+            output.TypeNames.Insert(0, typeName);
+            return output;
+        }
+
         public static PSObject Candidate(ConnectionSettings settings, FlushCandidate candidate)
         {
             var table = candidate.Table;

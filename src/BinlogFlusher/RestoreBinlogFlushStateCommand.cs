@@ -12,6 +12,7 @@ namespace BinlogFlusher.Commands
     /// <summary>Puts every table of an interrupted flush back: drops BLACKHOLE twins and renames backups back, without logging.</summary>
     [Cmdlet(VerbsData.Restore, "BinlogFlushState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "StateFile")]
     [OutputType(typeof(RestoreOutcome))]
+    [OutputType("BinlogFlusher.RestoreOutcome")]
     public sealed class RestoreBinlogFlushStateCommand : HostCommandBase
     {
         readonly CancellationTokenSource stopping = new CancellationTokenSource();
@@ -118,11 +119,11 @@ namespace BinlogFlusher.Commands
                     done.Add(step);
                 }
                 FlushVerbose(statements, settings.Target);
-                WriteObject(new RestoreOutcome
+                WriteObject(OutputObjects.Typed(new RestoreOutcome
                 {
                     HostName = settings.Host, Port = settings.Port, Schema = step.Entry.Schema, Table = step.Entry.Table, BackupTable = step.Entry.BackupTable,
                     Action = action, Message = action == RestoreAction.Skipped ? "Not confirmed; left as it is." : step.Message,
-                });
+                }, "BinlogFlusher.RestoreOutcome"));
                 if (action == RestoreAction.Conflict)
                     WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {step.Message}"), settings.Target));
             }

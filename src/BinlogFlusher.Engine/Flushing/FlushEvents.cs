@@ -53,6 +53,7 @@ namespace BinlogFlusher.Engine.Flushing
         public TableFlushStatus Status { get; set; }
         public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
         public string? Error { get; set; }
+        public override string ToString() => $"{Schema}.{Table}: {Status}, {Rows:N0} rows in {Chunks} chunk(s)";
     }
 
     /// <summary>What a flush of one host did.</summary>
@@ -75,5 +76,6 @@ namespace BinlogFlusher.Engine.Flushing
         public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
         public string? Error { get; set; }
         public FlushErrorKind? ErrorKind { get; set; }
+        public override string ToString() => $"{HostName}:{Port} {Status}: {Rows:N0} rows, {Tables.Count} tables, binlog {BinlogStart} .. {BinlogEnd}";
     }
 }

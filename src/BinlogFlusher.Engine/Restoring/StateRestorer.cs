@@ -44,6 +44,7 @@ namespace BinlogFlusher.Engine.Restoring
         public string BackupTable { get; set; } = "";
         public RestoreAction Action { get; set; }
         public string Message { get; set; } = "";
+        public override string ToString() => $"{HostName}:{Port} {Schema}.{Table}: {Action}";
     }
 
     /// <summary>Puts tables back, without logging: drop the BLACKHOLE twin (or the empty table the flush created), rename the backup back.</summary>

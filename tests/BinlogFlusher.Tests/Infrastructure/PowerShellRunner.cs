@@ -103,7 +103,8 @@ public static class PowerShellRunner
 
     sealed class RecordingUi(PowerShellRun run, Func<string, string> answer) : PSHostUserInterface
     {
-        public override PSHostRawUserInterface? RawUI => null;
+        // A wide console, so table views render every column.
+        public override PSHostRawUserInterface RawUI { get; } = new WideConsole();
 
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
@@ -135,5 +136,26 @@ public static class PowerShellRunner
         {
             lock (run.HostText) run.HostText.Add(value);
         }
+    }
+
+    sealed class WideConsole : PSHostRawUserInterface
+    {
+        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.White;
+        public override Size BufferSize { get; set; } = new(220, 3000);
+        public override Coordinates CursorPosition { get; set; }
+        public override int CursorSize { get; set; }
+        public override bool KeyAvailable => false;
+        public override Size MaxPhysicalWindowSize => new(220, 100);
+        public override Size MaxWindowSize => new(220, 100);
+        public override Coordinates WindowPosition { get; set; }
+        public override Size WindowSize { get; set; } = new(220, 100);
+        public override string WindowTitle { get; set; } = "";
+        public override void FlushInputBuffer() { }
+        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
+        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException("A test script read a key.");
+        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+        public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
     }
 }
