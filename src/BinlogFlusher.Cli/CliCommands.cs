@@ -122,6 +122,12 @@ static class CliCommands
         try
         {
             plan = await restore.PlanAsync(request, cancellationToken);
+            if (plan.RunConnections.Count > 0)
+            {
+                Console.Error.WriteLine($"Stopping {plan.RunConnections.Count} connection(s) the interrupted flush left running.");
+                await restore.StopRunConnectionsAsync(plan, cancellationToken);
+                plan = await restore.PlanAsync(request, cancellationToken);
+            }
         }
         catch (FlushException exception)
         {

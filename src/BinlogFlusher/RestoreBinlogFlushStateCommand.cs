@@ -79,13 +79,21 @@ namespace BinlogFlusher.Commands
 
         void RestoreHost(Engine.Connection.ConnectionSettings settings, HostRestore restore, string? stateFile, List<string> statements)
         {
-            var plan = restore.PlanAsync(new RestoreRequest
+            var request = new RestoreRequest
             {
                 StateFile = stateFile,
                 Discover = Discover,
                 Selection = new FlushSelection { Databases = Database ?? Array.Empty<string>(), Tables = Table ?? Array.Empty<string>(), ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>() },
-            }, stopping.Token).GetAwaiter().GetResult();
+            };
+            var plan = restore.PlanAsync(request, stopping.Token).GetAwaiter().GetResult();
             FlushVerbose(statements, settings.Target);
+            // A killed flush's statements can still be running on the server: stop them first, then look again.
+            if (plan.RunConnections.Count > 0 && ShouldProcess(settings.Target, $"Stop {plan.RunConnections.Count} connection(s) the interrupted flush left running (KILL CONNECTION {string.Join(", ", plan.RunConnections)})"))
+            {
+                restore.StopRunConnectionsAsync(plan, stopping.Token).GetAwaiter().GetResult();
+                plan = restore.PlanAsync(request, stopping.Token).GetAwaiter().GetResult();
+                FlushVerbose(statements, settings.Target);
+            }
 
             foreach (var orphan in plan.Orphans)
                 WriteWarning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");

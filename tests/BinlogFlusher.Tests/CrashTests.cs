@@ -81,6 +81,36 @@ public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.IT
         await RestoreAndVerifyAsync("-StateFile $state -Discover", expectedAction: null);
     }
 
+    [Fact]
+    public async Task KilledDuringARunningChunkRestoreFirstStopsTheStatementTheServerStillRuns()
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.wide (id INT PRIMARY KEY, payload VARCHAR(2000) NOT NULL) ENGINE=InnoDB");
+        for (var start = 1; start <= 40000; start += 5000)
+            await servers.OnPrimaryAsync("INSERT INTO bf_shop.wide VALUES " + string.Join(", ", Enumerable.Range(start, 5000).Select(i => $"({i}, REPEAT('w', {500 + i % 1000}))")));
+        before = await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas);
+
+        using (var flush = StartFlush(stopAt: null, chunkSize: 40000))
+        {
+            // SIGKILL the client while the server executes its INSERT ... SELECT: the server goes on with it.
+            var running = await WaitForRunningInsertAsync("wide");
+            flush.Kill();
+            Assert.Contains(running, await ReplicaPairFixture.QueryAsync(servers.Replica, "SELECT ID FROM information_schema.PROCESSLIST").ContinueWith(t => t.Result.Select(r => Convert.ToInt64(r[0])).ToList()));
+        }
+
+        await RestoreAndVerifyAsync("-StateFile $state", expectedAction: null);
+    }
+
+    async Task<long> WaitForRunningInsertAsync(string table)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var id = await ReplicaPairFixture.ScalarAsync(servers.Replica, $"SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO `bf_shop`.`{table}`%'");
+            if (id is not null) return Convert.ToInt64(id);
+        }
+        throw new TimeoutException("no INSERT into " + table + " was seen running");
+    }
+
     async Task KillFlushAtAsync(string point)
     {
         using var flush = StartFlush(point);

@@ -158,7 +158,7 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
 
         var confirm = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm", Variables(servers, ("state", state)), answer: _ => "Yes");
         Assert.Empty(confirm.Errors);
-        Assert.Equal(beforeState.Leftovers.Count(l => l.Contains("_bfbk_")), confirm.Prompts.Count);
+        Assert.Equal(beforeState.Leftovers.Count(l => l.Contains("_bfbk_")), confirm.Prompts.Count(p => p.Contains("rename")));
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
     }

@@ -114,6 +114,8 @@ namespace BinlogFlusher.Engine.Flushing
                 return result;
             }
 
+            await using (var probe = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false))
+                journal.ServerStartedAt = await new ServerInspector(probe).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
             file.Write();
             await context.ReachedAsync("JournalWritten").ConfigureAwait(false);
             listener.Verbose($"{plan.Settings.Target}: state file {file.Path}");
@@ -316,11 +318,11 @@ namespace BinlogFlusher.Engine.Flushing
         async Task WriteServerRecordAsync(ServerSession control, FlushJournal journal, string stateFile)
         {
             var rows = journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t =>
-                $"({SqlText.Literal(journal.RunId)}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)}, {SqlText.Literal(t.BackupTable)}, 'Pending', {SqlText.Literal(stateFile)})");
+                $"({SqlText.Literal(journal.RunId)}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)}, {SqlText.Literal(t.BackupTable)}, 'Pending', {SqlText.Literal(stateFile)}, CONNECTION_ID())");
             var statements = new List<string> { "SET SESSION sql_log_bin = 0" };
             statements.AddRange(StateJournalSchema.CreateStatements());
-            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file) VALUES {string.Join(", ", rows)} " +
-                           "ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), table_name = VALUES(table_name), phase = VALUES(phase), state_file = VALUES(state_file)");
+            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file, connection_id) VALUES {string.Join(", ", rows)} " +
+                           "ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), table_name = VALUES(table_name), phase = VALUES(phase), state_file = VALUES(state_file), connection_id = VALUES(connection_id)");
             await control.ExecuteAsync(string.Join("; ", statements), CancellationToken.None).ConfigureAwait(false);
         }
 

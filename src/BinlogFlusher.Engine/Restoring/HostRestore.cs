@@ -26,6 +26,8 @@ namespace BinlogFlusher.Engine.Restoring
         /// <summary>Backup tables no record explains: reported, never touched.</summary>
         public IReadOnlyList<string> Orphans { get; set; } = Array.Empty<string>();
         public FlushJournal? Journal { get; set; }
+        /// <summary>Connections of the interrupted run that still run statements on the server (a kill -9 does not stop them).</summary>
+        public IReadOnlyList<long> RunConnections { get; set; } = Array.Empty<long>();
         public bool NeedsChange => Steps.Any(s => s.NeedsChange);
     }
 
@@ -83,9 +85,34 @@ namespace BinlogFlusher.Engine.Restoring
                 entries.AddRange(found.Where(f => !entries.Any(e => e.Schema == f.Schema && e.BackupTable == f.BackupTable)));
                 plan.Orphans = orphans.Where(o => !entries.Any(e => o == e.Schema + "." + e.BackupTable)).ToList();
             }
+            plan.RunConnections = await RunConnectionsAsync(inspector, plan.Journal, cancellationToken).ConfigureAwait(false);
             var selected = entries.Where(e => request.Selection.Includes(new TableInfo { Schema = e.Schema, Name = e.Table })).ToList();
             plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null, cancellationToken).ConfigureAwait(false);
             return plan;
+        }
+
+        /// <summary>The run's connections still alive: from the state file and the server's record, within this server lifetime only.</summary>
+        async Task<IReadOnlyList<long>> RunConnectionsAsync(ServerInspector inspector, FlushJournal? journal, CancellationToken cancellationToken)
+        {
+            var startedAt = await inspector.ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
+            var ids = new List<long>();
+            if (journal is not null && Math.Abs(journal.ServerStartedAt - startedAt) <= 2) ids.AddRange(journal.ConnectionIds);
+            foreach (var row in await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false))
+                if (row["connection_id"] is not null && row.Long("updated_unix") >= startedAt - 1) ids.Add(row.Long("connection_id"));
+            return await inspector.LiveConnectionsAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Stops the interrupted run's statements still running (KILL CONNECTION) and waits until they are gone.</summary>
+        public async Task StopRunConnectionsAsync(RestorePlan plan, CancellationToken cancellationToken)
+        {
+            var inspector = new ServerInspector(session);
+            foreach (var id in plan.RunConnections)
+            {
+                try { await session.ExecuteAsync("KILL CONNECTION " + id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false); }
+                catch (MySqlConnector.MySqlException exception) when (exception.Number == 1094) { /* unknown thread: ended meanwhile */ }
+            }
+            for (var wait = 0; wait < 600 && (await inspector.LiveConnectionsAsync(plan.RunConnections, cancellationToken).ConfigureAwait(false)).Count > 0; wait++)
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
         async Task CheckJournalBelongsHereAsync(FlushJournal journal, string path, CancellationToken cancellationToken)

@@ -88,6 +88,24 @@ namespace BinlogFlusher.Engine.Server
             return channels;
         }
 
+        /// <summary>When the server last started, in Unix seconds (connection ids restart with the server).</summary>
+        public async Task<long> ReadServerStartedAtAsync(CancellationToken cancellationToken)
+        {
+            var now = Convert.ToInt64(await session.ScalarAsync("SELECT UNIX_TIMESTAMP()", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            var uptime = (await session.QueryAsync("SHOW GLOBAL STATUS LIKE 'Uptime'", cancellationToken).ConfigureAwait(false)).Select(r => r.Long("Value")).FirstOrDefault();
+            return now - uptime;
+        }
+
+        /// <summary>Which of these connection ids still run on the server (besides this session).</summary>
+        public async Task<List<long>> LiveConnectionsAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
+        {
+            var list = ids.Distinct().ToList();
+            if (list.Count == 0) return new List<long>();
+            return (await session.QueryAsync(
+                $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN ({string.Join(", ", list.Select(Number))}) AND ID <> CONNECTION_ID()", cancellationToken).ConfigureAwait(false))
+                .Select(r => r.Long("ID")).ToList();
+        }
+
         /// <summary>How far replication has applied: per channel the executed source coordinates, and MariaDB's gtid_slave_pos.</summary>
         public async Task<string> ReadReplicationPositionAsync(ServerDialect dialect, CancellationToken cancellationToken)
         {

@@ -82,6 +82,10 @@ namespace BinlogFlusher.Engine.State
         /// <summary>Where replication had applied to when the tables were read: a resume refuses if it moved.</summary>
         public string? ReplicationPosition { get; set; }
         public List<BinlogRange> BinlogRanges { get; set; } = new List<BinlogRange>();
+        /// <summary>The server's connection ids the run used: after a kill -9 their statements may still run on the server.</summary>
+        public List<long> ConnectionIds { get; set; } = new List<long>();
+        /// <summary>When the server last started (Unix seconds): connection ids are only meaningful within one server lifetime.</summary>
+        public long ServerStartedAt { get; set; }
         public List<JournalTable> Tables { get; set; } = new List<JournalTable>();
 
         static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions

@@ -26,13 +26,13 @@ namespace BinlogFlusher.Engine
             yield return "CREATE DATABASE IF NOT EXISTS " + SqlText.Identifier(Name);
             yield return "CREATE TABLE IF NOT EXISTS " + QualifiedTable + " (" +
                          "run_id VARCHAR(32) NOT NULL, table_schema VARCHAR(64) NOT NULL, table_name VARCHAR(64) NOT NULL, " +
-                         "backup_name VARCHAR(64) NOT NULL, phase VARCHAR(16) NOT NULL, state_file VARCHAR(1024) NULL, " +
+                         "backup_name VARCHAR(64) NOT NULL, phase VARCHAR(16) NOT NULL, state_file VARCHAR(1024) NULL, connection_id BIGINT UNSIGNED NULL, " +
                          "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), " +
                          "PRIMARY KEY (table_schema, backup_name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
         }
 
         public static string SetPhase(string schema, string backup, State.TablePhase phase) =>
-            "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", updated_at = CURRENT_TIMESTAMP(6) " +
+            "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", connection_id = CONNECTION_ID(), updated_at = CURRENT_TIMESTAMP(6) " +
             "WHERE table_schema = " + SqlText.Literal(schema) + " AND backup_name = " + SqlText.Literal(backup);
 
         /// <summary>Rows of runs that did not put every table back.</summary>
@@ -43,7 +43,7 @@ namespace BinlogFlusher.Engine
                 cancellationToken).ConfigureAwait(false);
             if (System.Convert.ToInt64(exists) == 0) return new List<Row>();
             return await session.QueryAsync(
-                "SELECT run_id, table_schema, table_name, backup_name, phase, state_file FROM " + QualifiedTable +
+                "SELECT run_id, table_schema, table_name, backup_name, phase, state_file, connection_id, FLOOR(UNIX_TIMESTAMP(updated_at)) AS updated_unix FROM " + QualifiedTable +
                 " WHERE phase NOT IN ('Restored', 'Skipped') ORDER BY updated_at", cancellationToken).ConfigureAwait(false);
         }
 
