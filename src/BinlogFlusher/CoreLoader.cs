@@ -31,15 +31,24 @@ namespace BinlogFlusher.Commands
         {
             readonly string folder;
 
-            public DependencyLoadContext(string folder) => this.folder = folder;
+            public DependencyLoadContext(string folder)
+            {
+                this.folder = folder;
+                // A System.* polyfill the framework turns out not to have: ours, as a last resort.
+                Resolving += (context, name) => FromFolder(name);
+            }
 
             protected override Assembly? Load(AssemblyName name)
             {
-                // The framework's own assemblies (and the netstandard polyfills it supersedes) come from the default context.
+                // The framework's own assemblies (which supersede the netstandard polyfills we ship) come from the default context.
                 var simpleName = name.Name ?? "";
-                if (simpleName.StartsWith("System.", StringComparison.Ordinal) || simpleName == "netstandard" || simpleName.StartsWith("Microsoft.Bcl.", StringComparison.Ordinal))
-                    return null;
-                var path = Path.Combine(folder, simpleName + ".dll");
+                if (simpleName.StartsWith("System.", StringComparison.Ordinal) || simpleName == "netstandard") return null;
+                return FromFolder(name);
+            }
+
+            Assembly? FromFolder(AssemblyName name)
+            {
+                var path = Path.Combine(folder, name.Name + ".dll");
                 return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
             }
         }
