@@ -27,10 +27,12 @@ namespace BinlogFlusher.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Schema")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(NameCompleter))]
         public string[]? Database { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(NameCompleter))]
         public string[]? Table { get; set; }
 
         [Parameter]
