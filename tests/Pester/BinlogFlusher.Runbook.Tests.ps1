@@ -108,8 +108,8 @@ Describe 'Invoke-ReplicaSnapshot' {
     }
 }
 
-# The cmdlets' own -WhatIf is not exercised here: its text goes to the host and cannot be captured, and the
-# xunit suite proves it. What a runbook must get right is that it never waits for a confirmation prompt.
+# The cmdlets' own -WhatIf text goes to the host and cannot be captured; the xunit suite proves it changes nothing
+# (and runs this runbook against a real replica). What a runbook must get right: never wait for a prompt, pass -WhatIf on.
 Describe 'WhatIf' {
     BeforeAll {
         Mock Test-BinlogFlushReadiness { $true }
@@ -121,6 +121,14 @@ Describe 'WhatIf' {
     It 'the runbook answers the confirmation itself: it calls Invoke-BinlogFlush with -Confirm:$false' {
         $null = & $runbook -HostName 'db1' -Credential $operatorCredential
 
-        Should -Invoke Invoke-BinlogFlush -Times 1 -Exactly -ParameterFilter { $Confirm -eq $false }
+        Should -Invoke Invoke-BinlogFlush -Times 1 -Exactly -ParameterFilter { $Confirm -eq $false -and -not $WhatIf }
+    }
+
+    It 'run with -WhatIf, it passes -WhatIf on to every flush and outputs nothing' {
+        $output = & $runbook -HostName 'db1', 'db2' -Credential $operatorCredential -WhatIf
+
+        $output | Should -BeNullOrEmpty
+        Should -Invoke Test-BinlogFlushReadiness -Times 2 -Exactly
+        Should -Invoke Invoke-BinlogFlush -Times 2 -Exactly -ParameterFilter { $WhatIf -eq $true }
     }
 }

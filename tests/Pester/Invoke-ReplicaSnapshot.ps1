@@ -22,8 +22,12 @@
 
 .EXAMPLE
     ./Invoke-ReplicaSnapshot.ps1 -HostName replica1, replica2 -Credential (Get-Credential flusher)
+
+.EXAMPLE
+    ./Invoke-ReplicaSnapshot.ps1 -HostName replica1, replica2 -WhatIf
+    Checks readiness and shows, per table, what each flush would do; changes nothing.
 #>
-[CmdletBinding()]
+[CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory)]
     [string[]]$HostName,
@@ -34,10 +38,16 @@ param(
 )
 
 foreach ($h in $HostName) {
-    if (-not (Test-BinlogFlushReadiness -HostName $h -Credential $Credential)) {
+    # Only what was given is passed on: a $null -Credential would make PowerShell prompt for one.
+    $connection = @{ HostName = $h }
+    if ($Credential) { $connection.Credential = $Credential }
+    if (-not (Test-BinlogFlushReadiness @connection)) {
         throw "Host $h is not ready for a flush"
     }
-    $r = Invoke-BinlogFlush -HostName $h -Credential $Credential -Database $Database -Confirm:$false -ErrorAction Stop
+    $flush = @{ Confirm = $false; WhatIf = [bool]$WhatIfPreference; ErrorAction = 'Stop' }
+    if ($Database) { $flush.Database = $Database }
+    $r = Invoke-BinlogFlush @connection @flush
+    if ($WhatIfPreference) { continue }
     if ($r.Status -ne 'Completed') {
         throw "Flush of $h ended $($r.Status)"
     }
