@@ -50,7 +50,7 @@ namespace BinlogFlusher.Commands
             Add("HostName", plan.Settings.Host);
             Add("Port", plan.Settings.Port);
             Add("ServerVersion", facts.Dialect.VersionText);
-            Add("Flavor", facts.Dialect.Flavor.ToString());
+            Add("Flavor", facts.Dialect.IsMariaDb ? "MariaDB" : "MySQL");
             Add("Ready", plan.Ready);
             Add("Checks", plan.Checks.ToArray());
             Add("BinlogFormat", facts.BinlogFormat);

@@ -125,9 +125,9 @@ public static class PowerShellRunner
         public override SecureString ReadLineAsSecureString() => throw new NotSupportedException("A test script read a secure line.");
         public override void Write(string value) => Record(value);
         public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Record(value);
-        public override void WriteLine(string value) => Record(value);
-        public override void WriteErrorLine(string value) => Record(value);
-        public override void WriteDebugLine(string message) => Record(message);
+        public override void WriteLine(string value) => Record(value + "\n");
+        public override void WriteErrorLine(string value) => Record(value + "\n");
+        public override void WriteDebugLine(string message) => Record(message + "\n");
         public override void WriteProgress(long sourceId, ProgressRecord record) { }
         public override void WriteVerboseLine(string message) { }
         public override void WriteWarningLine(string message) { }
