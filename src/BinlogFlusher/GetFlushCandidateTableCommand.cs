@@ -10,30 +10,14 @@ namespace BinlogFlusher.Commands
     /// <summary>The tables a flush would take, with chunk key, twin adjustments and blockers. Reads only.</summary>
     [Cmdlet(VerbsCommon.Get, "FlushCandidateTable")]
     [OutputType("BinlogFlusher.FlushCandidateTable")]
-    public sealed class GetFlushCandidateTableCommand : HostCommandBase
+    public sealed class GetFlushCandidateTableCommand : SelectionCommandBase
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Schema")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Database { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Table { get; set; }
-
-        [Parameter]
-        [Alias("Skip")]
-        [SupportsWildcards]
-        public string[]? ExcludeDatabase { get; set; }
-
         protected override void ProcessRecord()
         {
             foreach (var host in HostName)
             {
                 if (!TryResolve(host, out var settings)) continue;
-                var options = new FlushOptions { Selection = new FlushSelection { Databases = Database ?? Array.Empty<string>(), Tables = Table ?? Array.Empty<string>(), ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>() } };
+                var options = new FlushOptions { Selection = Selection };
                 try
                 {
                     var plan = HostPlan.ReadAsync(settings, options, null, CancellationToken.None).GetAwaiter().GetResult();

@@ -14,27 +14,11 @@ namespace BinlogFlusher.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "BinlogFlush", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FlushResult))]
     [OutputType("BinlogFlusher.FlushResult")]
-    public sealed class InvokeBinlogFlushCommand : HostCommandBase
+    public sealed class InvokeBinlogFlushCommand : SelectionCommandBase
     {
         readonly PipelineQueue queue = new PipelineQueue();
         readonly CancellationTokenSource stopping = new CancellationTokenSource();
         readonly List<Task> running = new List<Task>();
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Schema")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Database { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Table { get; set; }
-
-        [Parameter]
-        [Alias("Skip")]
-        [SupportsWildcards]
-        public string[]? ExcludeDatabase { get; set; }
 
         /// <summary>Leave the replication SQL thread as it is (refused while it runs, unless -Force).</summary>
         [Parameter]
@@ -89,7 +73,7 @@ namespace BinlogFlusher.Commands
                         "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile));
                 var options = new FlushOptions
                 {
-                    Selection = new FlushSelection { Databases = Database ?? Array.Empty<string>(), Tables = Table ?? Array.Empty<string>(), ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>() },
+                    Selection = Selection,
                     Force = Force,
                     NoReplicaStop = NoReplicaStop,
                     StartReplica = StartReplica,

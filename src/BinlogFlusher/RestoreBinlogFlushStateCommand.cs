@@ -13,7 +13,7 @@ namespace BinlogFlusher.Commands
     [Cmdlet(VerbsData.Restore, "BinlogFlushState", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "StateFile")]
     [OutputType(typeof(RestoreOutcome))]
     [OutputType("BinlogFlusher.RestoreOutcome")]
-    public sealed class RestoreBinlogFlushStateCommand : HostCommandBase
+    public sealed class RestoreBinlogFlushStateCommand : SelectionCommandBase
     {
         readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
@@ -23,22 +23,6 @@ namespace BinlogFlusher.Commands
 
         [Parameter]
         public SwitchParameter Discover { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Schema")]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Database { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SupportsWildcards]
-        [ArgumentCompleter(typeof(NameCompleter))]
-        public string[]? Table { get; set; }
-
-        [Parameter]
-        [Alias("Skip")]
-        [SupportsWildcards]
-        public string[]? ExcludeDatabase { get; set; }
 
         [Parameter]
         [Alias("NoStopSlave", "NoStopReplica")]
@@ -85,7 +69,7 @@ namespace BinlogFlusher.Commands
             {
                 StateFile = stateFile,
                 Discover = Discover,
-                Selection = new FlushSelection { Databases = Database ?? Array.Empty<string>(), Tables = Table ?? Array.Empty<string>(), ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>() },
+                Selection = Selection,
             };
             var plan = restore.PlanAsync(request, stopping.Token).GetAwaiter().GetResult();
             FlushVerbose(statements, settings.Target);
