@@ -19,6 +19,9 @@ namespace BinlogFlusher.Commands
         readonly PipelineQueue queue = new PipelineQueue();
         readonly CancellationTokenSource stopping = new CancellationTokenSource();
         readonly List<Task> running = new List<Task>();
+        // Per host, the flush started last: a host never runs two flushes at once (tables piped one by one).
+        readonly Dictionary<string, Task> runningByHost = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
+        readonly HashSet<string> hostsSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Leave the replication SQL thread as it is (refused while it runs, unless -Force).</summary>
         [Parameter]
@@ -65,11 +68,12 @@ namespace BinlogFlusher.Commands
             {
                 if (stopping.IsCancellationRequested) break;
                 if (!TryResolve(host, out var settings)) continue;
+                hostsSeen.Add(settings.Target);
                 if (Resume && StateFile is null)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
+                    Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
                         "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
-                if (StateFile is not null && HostName.Length > 1)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
+                if (StateFile is not null && (HostName.Length > 1 || hostsSeen.Count > 1))
+                    Misuse(new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
                         "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile));
                 var options = new FlushOptions
                 {
@@ -82,7 +86,11 @@ namespace BinlogFlusher.Commands
                     ChunkSize = ChunkSize,
                     ThrottleLimit = ThrottleLimit,
                     StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
+                    StateDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
                 };
+
+                // A flush of this host still running (an earlier pipeline object): let it finish first.
+                if (runningByHost.TryGetValue(settings.Target, out var earlier)) queue.DrainUntil(this, () => earlier.IsCompleted);
 
                 HostPlan plan;
                 Engine.State.FlushJournal? resume = null;
@@ -119,7 +127,7 @@ namespace BinlogFlusher.Commands
 
                 var flusher = new HostFlusher(plan, queue);
                 var target = settings.Target;
-                running.Add(Task.Run(async () =>
+                var task = Task.Run(async () =>
                 {
                     try
                     {
@@ -138,10 +146,19 @@ namespace BinlogFlusher.Commands
                         queue.CompleteHost(target);
                         queue.Post(c => c.WriteError(ToErrorRecord(exception, target)));
                     }
-                }));
+                });
+                running.Add(task);
+                runningByHost[target] = task;
             }
             queue.Drain(this);
             if (stopping.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+        }
+
+        /// <summary>Misuse of the cmdlet ends the pipeline, but only once the flushes already started have finished.</summary>
+        void Misuse(ErrorRecord error)
+        {
+            queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+            ThrowTerminatingError(error);
         }
 
         protected override void EndProcessing()

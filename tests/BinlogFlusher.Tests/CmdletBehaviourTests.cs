@@ -161,3 +161,46 @@ public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifeti
         File.Delete(result.StateFile);
     }
 }
+
+/// <summary>Pipelines a DBA writes: tables piped from Get-FlushCandidateTable, several hosts with one state file.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class PipelineTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)", "INSERT INTO bf_shop.items VALUES (1), (2)",
+            "CREATE TABLE bf_shop.orders (id INT PRIMARY KEY)", "INSERT INTO bf_shop.orders VALUES (7)");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task TablesPipedFromTheCandidateListAreFlushedOneAfterTheOther()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+        var run = PowerShellRunner.Run("Get-FlushCandidateTable -HostName $replica -Credential $cred -Database bf_shop | Invoke-BinlogFlush -Credential $cred -Confirm:$false", Variables(servers));
+
+        Assert.Empty(run.Errors);
+        var results = run.Output.Select(o => (FlushResult)o.BaseObject).ToList();
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal(FlushStatus.Completed, r.Status));
+        Assert.Equal(new[] { "items", "orders" }, results.Select(r => r.Tables.Single(t => t.Status == TableFlushStatus.Flushed).Table));
+        // One after the other: the second began after the first ended.
+        Assert.True(string.CompareOrdinal(results[0].BinlogEnd!.File, results[1].BinlogStart!.File) < 0 || results[0].BinlogEnd!.Position <= results[1].BinlogStart!.Position);
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        foreach (var result in results) File.Delete(result.StateFile);
+    }
+
+    [Fact]
+    public void OneStateFileForHostsFromThePipelineIsMisuse()
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"bf-one-{Guid.NewGuid():N}.json");
+        var run = PowerShellRunner.Run("try { '127.0.0.1:1', '127.0.0.1:2' | Invoke-BinlogFlush -Credential $cred -StateFile $state -Confirm:$false } catch { $_.FullyQualifiedErrorId }",
+            Variables(servers, ("state", state)));
+
+        Assert.Equal("StateFileForManyHosts,BinlogFlusher.Commands.InvokeBinlogFlushCommand", run.Output.Single().BaseObject);
+        Assert.Equal("ConnectionFailed,BinlogFlusher.Commands.InvokeBinlogFlushCommand", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        Assert.False(File.Exists(state));
+    }
+}

@@ -34,8 +34,8 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "ChunkN", "Copied", "TwinDropped").</summary>
         public Func<string, Task>? PhaseReached { get; set; }
 
-        public static string DefaultStateFile(string host, int port, DateTimeOffset startedAt) =>
-            Path.Combine(Directory.GetCurrentDirectory(),
+        public static string DefaultStateFile(string host, int port, DateTimeOffset startedAt, string? directory = null) =>
+            Path.Combine(directory ?? Directory.GetCurrentDirectory(),
                 $"binlogflush-{SafeFileName(host)}-{port.ToString(CultureInfo.InvariantCulture)}-{startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.json");
 
         static string SafeFileName(string text) => new string(text.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_').ToArray());
@@ -101,7 +101,7 @@ namespace BinlogFlusher.Engine.Flushing
                     entry.Phase = TablePhase.Pending;
                 }
             }
-            var file = new JournalFile(options.StateFile ?? DefaultStateFile(plan.Settings.Host, plan.Settings.Port, startedAt), journal);
+            var file = new JournalFile(options.StateFile ?? DefaultStateFile(plan.Settings.Host, plan.Settings.Port, startedAt, options.StateDirectory), journal);
             result.StateFile = file.Path;
             var context = new FlushContext(plan, file, listener, PhaseReached);
             var work = journal.Tables.Where(t => t.Phase == TablePhase.Pending).ToList();

@@ -40,6 +40,8 @@ namespace BinlogFlusher.Engine.Planning
         public int ChunkSize { get; set; } = DefaultChunkSize;
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
         public string? StateFile { get; set; }
+        /// <summary>Where the default state file goes (the caller's current location); the process directory when null.</summary>
+        public string? StateDirectory { get; set; }
         public int LockWaitTimeoutSeconds { get; set; } = 5;
         public int RenameAttempts { get; set; } = 5;
         public int ReconnectAttempts { get; set; } = 3;
