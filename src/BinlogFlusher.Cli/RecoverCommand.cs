@@ -60,16 +60,15 @@ sealed class RecoverCommand
 
         foreach (var orphan in plan.Orphans)
             Say.Warning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
-        var conflicts = plan.Steps.Where(s => s.Verdict == RestoreAction.Conflict).ToList();
-
         if (parse.GetValue(dryRun))
         {
+            var planned = plan.Steps.Count(s => s.Verdict == RestoreAction.Conflict);
             Console.WriteLine($"Dry run on {settings.Target}: nothing is changed.");
             foreach (var step in plan.Steps)
                 Print(step, step.NeedsChange ? "Would restore" : step.Verdict.ToString(), step.NeedsChange ? step.Description + "." : step.Message);
             if (plan.NeedsChange && replica.StopReplica(parse)) Console.WriteLine("Replication: the SQL thread would be stopped first.");
             if (!plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
-            return conflicts.Count == 0 ? ExitCodes.Done : ExitCodes.FailedAndRestored;
+            return planned == 0 ? ExitCodes.Done : ExitCodes.FailedAndRestored;
         }
 
         var done = new List<RestoreStep>();
@@ -86,8 +85,8 @@ sealed class RecoverCommand
             {
                 if (!stopped && replica.StopReplica(parse)) await restore.StopReplicationAsync();
                 stopped = true;
-                await restore.ApplyAsync(step); // never cancelled half way
-                done.Add(step);
+                await restore.ApplyAsync(step); // never cancelled half way; decided again if the server changed since the plan
+                if (step.Verdict != RestoreAction.Conflict) done.Add(step);
             }
             else if (step.Verdict == RestoreAction.AlreadyRestored)
             {
@@ -99,6 +98,7 @@ sealed class RecoverCommand
         if (replica.StartReplica(parse) && !interrupted) await restore.StartReplicationAsync();
 
         if (!plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
+        var conflicts = plan.Steps.Where(s => s.Verdict == RestoreAction.Conflict).ToList();
         foreach (var conflict in conflicts) Say.Error($"{settings.Target}: {conflict.Message}");
         if (interrupted)
         {
