@@ -273,10 +273,10 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
     {
         await servers.OnPrimaryAsync("CREATE TABLE bf_cli.big (id INT PRIMARY KEY, filler VARCHAR(40))",
             "INSERT INTO bf_cli.big VALUES " + string.Join(", ", Enumerable.Range(1, 5000).Select(i => $"({i}, 'row {i}')")));
-        var bigBefore = await TableState.ReadAsync(servers.Replica, "bf_cli", "big");
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
 
-        // One row per chunk: thousands of statements, so the signal lands mid-copy.
-        using var cli = CliProcess.Start("flush", "--host", Replica, "--mycnf", cnf, "--table", "big", "--threads", "1", "--chunk-size", "1", "--verbose", "--state-file", StateFile);
+        // One row per chunk: thousands of statements, so the signal lands mid-copy of big, the first table; the others wait.
+        using var cli = CliProcess.Start("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--threads", "1", "--chunk-size", "1", "--verbose", "--state-file", StateFile);
         await cli.WaitForLineAsync(l => l.Contains("INSERT INTO `bf_cli`.`big`"), TimeSpan.FromSeconds(60));
         cli.Terminate();
         var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(1));
@@ -284,8 +284,11 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.True(exit == 1, cli.Text);
         Assert.Contains(cli.Lines, l => l == "Status:        Interrupted");
         Assert.Contains(cli.ErrorLines, l => l.Contains("every table was put back", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(bigBefore, await TableState.ReadAsync(servers.Replica, "bf_cli", "big"));
-        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        await AssertTablesIntactAsync();
+
+        // Nothing is left unfinished: tomorrow's cron run would start.
+        var (planExit, plan) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli");
+        using (plan) Assert.True(planExit == 0, plan.Text);
     }
 
     [Fact]
