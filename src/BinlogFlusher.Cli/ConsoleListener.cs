@@ -16,7 +16,7 @@ sealed class ConsoleListener(bool verbose) : IFlushListener
         if (verbose) Write(() => Console.Error.WriteLine(message));
     }
 
-    public void Warning(string message) => Write(() => Console.Error.WriteLine("WARNING: " + message));
+    public void Warning(string message) => Write(() => Say.Warning(message));
 
     public void HostProgress(HostProgress progress) =>
         Show($"{progress.Target}: {progress.TablesDone}/{progress.TablesTotal} tables, {progress.RowsCopied:N0} rows, {progress.Stage}", progress.Completed);
@@ -32,11 +32,26 @@ sealed class ConsoleListener(bool verbose) : IFlushListener
             sinceLast.Restart();
             if (terminal)
             {
+                // A line longer than the terminal wraps, and \r then rewrites only its last part.
+                var width = TerminalWidth();
+                if (width > 1 && text.Length >= width) text = text[..(width - 2)] + "…";
                 var padded = text.Length < lineLength ? text.PadRight(lineLength) : text;
                 Console.Write("\r" + padded);
                 lineLength = text.Length;
             }
             else Console.WriteLine(text);
+        }
+    }
+
+    static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
@@ -9,9 +10,23 @@ namespace BinlogFlusher.Cli;
 /// <summary>A real flush against a throwaway local primary and replica with sample data (the tests' own launcher).</summary>
 static class Demo
 {
-    public static async Task<int> RunAsync(CliOptions options, CancellationToken cancellationToken)
+    public static Command Build()
     {
-        var rows = options.Int("rows") ?? 20000;
+        var rowsOption = Options.WholeNumber("--rows", "n", 1, 10_000_000, "Orders in the sample schema [default: 20000].");
+        var verboseOption = Options.Switch("--verbose", "Print every statement sent to the server (on standard error).");
+        var command = new Command("demo", "Start a throwaway local primary and replica with sample data, flush the replica, and decode the binlog range it wrote.")
+            .With(rowsOption, verboseOption);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(rowsOption) ?? 20000, parse.GetValue(verboseOption), cancellationToken));
+        return command;
+    }
+
+    public const string Notes = """
+        Needs the MariaDB or MySQL server binaries on this machine (Debian/Ubuntu: apt-get install mariadb-server
+        mariadb-client). Both servers are stopped and deleted at the end.
+        """;
+
+    static async Task<int> RunAsync(int rows, bool verbose, CancellationToken cancellationToken)
+    {
         Console.WriteLine("Starting a throwaway primary and replica (local server binaries)...");
         await using var pair = await LocalReplicaPair.StartAsync(cancellationToken: cancellationToken);
         Console.WriteLine($"Primary 127.0.0.1:{pair.Primary.Port}, replica 127.0.0.1:{pair.Replica.Port} ({pair.Binaries.Version})");
@@ -29,8 +44,8 @@ static class Demo
 
         var settings = new ConnectionSettings(pair.Replica.Host, pair.Replica.Port, pair.Replica.User, pair.Replica.Password);
         var flushOptions = new FlushOptions { Selection = new FlushSelection { Databases = ["demo_shop"] }, StartReplica = true, ChunkSize = 2000, StateFile = Path.Combine(pair.RootDirectory, "demo-state.json") };
-        var listener = new ConsoleListener(options.Flag("verbose", false));
-        var plan = await HostPlan.ReadAsync(settings, flushOptions, null, cancellationToken);
+        var listener = new ConsoleListener(verbose);
+        var plan = await HostPlan.ReadAsync(settings, flushOptions, listener.Verbose, cancellationToken);
         if (!plan.Ready)
         {
             Console.Error.WriteLine(plan.RefusalMessage);

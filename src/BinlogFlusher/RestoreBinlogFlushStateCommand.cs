@@ -105,7 +105,9 @@ namespace BinlogFlusher.Commands
                             replicationStopped = true;
                         }
                         restore.ApplyAsync(step).GetAwaiter().GetResult();
-                        done.Add(step);
+                        // Decided again when a killed flush's last statement landed after the plan (see HostRestore.ApplyAsync).
+                        action = step.Verdict;
+                        if (action != RestoreAction.Conflict) done.Add(step);
                     }
                 }
                 else if (step.Verdict == RestoreAction.AlreadyRestored)

@@ -124,6 +124,28 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATwinThatLandsAfterThePlanIsDroppedAndTheBackupStillRenamedBack()
+    {
+        // The server finishes a killed flush's last batch (DROP TABLE t; CREATE TABLE t ... ENGINE=BLACKHOLE) on its
+        // own time, after the client is gone: here the twin lands between the restore's plan and its rename back.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "RENAME TABLE bf_shop.items TO bf_shop._BKTB_1");
+        var rollback = Path.Combine(folder, "rollback.txt");
+        File.WriteAllText(rollback, "_BKTB_1,items\n");
+        var settings = new Engine.Connection.ConnectionSettings(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
+        await using var restore = await HostRestore.OpenAsync(settings, null, CancellationToken.None);
+        var step = Assert.Single((await restore.PlanAsync(new RestoreRequest { StateFile = rollback }, CancellationToken.None)).Steps);
+        Assert.Equal("rename bf_shop._BKTB_1 back to items", step.Description);
+
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "CREATE TABLE bf_shop.items (id INT, name VARCHAR(20)) ENGINE=BLACKHOLE");
+        await restore.ApplyAsync(step);
+
+        Assert.Equal(RestoreAction.Restored, step.Verdict);
+        Assert.StartsWith("Dropped the BLACKHOLE twin items", step.Message);
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
     public async Task ARealTableBesideItsBackupIsAConflictAndIsNotTouched()
     {
         var state = await InterruptedFlushAsync();

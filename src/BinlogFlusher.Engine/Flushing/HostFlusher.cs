@@ -270,7 +270,12 @@ namespace BinlogFlusher.Engine.Flushing
                     Status = TableFlushStatus.Restored, MayRepeat = entry.MayRepeat.ToList(),
                 };
             }
-            await restorer.MarkRestoredAsync(entries.Where(e => journal.Tables.Any(t => t.BackupTable == e.BackupTable && t.Schema == e.Schema && t.Phase == TablePhase.Restored))).ConfigureAwait(false);
+            // Tables the run never reached were not touched: close them in the server's record too, or the next run
+            // would be refused for "unfinished" state that is not there.
+            var untouched = journal.Tables.Where(t => t.Phase == TablePhase.Pending)
+                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" });
+            await restorer.MarkRestoredAsync(entries.Where(e => journal.Tables.Any(t => t.BackupTable == e.BackupTable && t.Schema == e.Schema && t.Phase == TablePhase.Restored))
+                .Concat(untouched)).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -8,6 +8,7 @@ using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Engine.State;
+using MySqlConnector;
 
 namespace BinlogFlusher.Engine.Restoring
 {
@@ -137,7 +138,37 @@ namespace BinlogFlusher.Engine.Restoring
                 await session.ExecuteAsync(dialect!.StartReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
         }
 
-        public Task ApplyAsync(RestoreStep step) => restorer.ApplyAsync(step);
+        /// <summary>
+        /// Carries out one step. A flush killed mid-batch leaves its last statements running on the server until the
+        /// server notices the closed connection, so a CREATE or DROP of the table may land after the plan read it and
+        /// the rename back fails (the table exists, or does not). Then the step is decided again from what the server
+        /// holds now, and carried out, a few times; it may turn out to need nothing, or to be a conflict.
+        /// </summary>
+        public async Task ApplyAsync(RestoreStep step)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await restorer.ApplyAsync(step).ConfigureAwait(false);
+                    return;
+                }
+                catch (MySqlException exception) when (exception.Number is TableExists or UnknownTable or NoSuchTable && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)).ConfigureAwait(false);
+                    var fresh = (await restorer.PlanAsync(new[] { step.Entry }, refuseUnknownTables: false, CancellationToken.None).ConfigureAwait(false)).Single();
+                    step.DropOriginal = fresh.DropOriginal;
+                    step.RenameBack = fresh.RenameBack;
+                    step.Verdict = fresh.Verdict;
+                    step.Message = fresh.Message;
+                    if (!step.NeedsChange) return;
+                }
+            }
+        }
+
+        const int TableExists = 1050;
+        const int UnknownTable = 1051;
+        const int NoSuchTable = 1146;
 
         /// <summary>Marks what is back as restored, on the server and in the state file.</summary>
         public async Task FinishAsync(RestorePlan plan, IEnumerable<RestoreStep> done, string? stateFile)

@@ -1,0 +1,26 @@
+namespace BinlogFlusher.Cli;
+
+/// <summary>What a cron job or runbook can branch on.</summary>
+static class ExitCodes
+{
+    /// <summary>Done: flushed, restored, planned ready, or nothing to do.</summary>
+    public const int Done = 0;
+    /// <summary>Failed; a flush has put every table back (the report says whether one could not be).</summary>
+    public const int FailedAndRestored = 1;
+    /// <summary>Bad usage: unknown flag, missing --host, a file that does not exist. Nothing was changed.</summary>
+    public const int BadUsage = 2;
+    /// <summary>Refused by preflight, a reset of the binary logs not confirmed, or a state file recover cannot use. Nothing was changed.</summary>
+    public const int Refused = 3;
+
+    public const string HelpText = """
+        Exit codes:
+          0  done
+          1  failed (a flush puts every table back first; the report says if one could not be)
+          2  bad usage: unknown flag, missing --host, a file that does not exist; nothing changed
+          3  refused, nothing changed: by preflight; --reset-binary-logs not confirmed; recover given a file
+             of another host, or not a state or rollback file
+        """;
+}
+
+/// <summary>A command line the parser accepted but that cannot run as given; the message names the fix.</summary>
+sealed class UsageException(string message) : Exception(message);

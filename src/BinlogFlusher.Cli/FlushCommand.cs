@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+
+namespace BinlogFlusher.Cli;
+
+/// <summary>
+/// binlog-flusher flush: the old tool's flush, with its flags and defaults (stop replication: yes; start it after: no),
+/// over the same engine and preflight as Invoke-BinlogFlush.
+/// </summary>
+sealed class FlushCommand
+{
+    readonly ConnectionOptions connection = new();
+    readonly SelectionOptions selection = new();
+    readonly ReplicaOptions replica = new(
+        "Stop the replication SQL thread before the first table (the default).",
+        "Leave the replication SQL thread as it is: refused while it runs (replicated writes would be lost), unless --force.");
+    readonly Option<string> stateFile = Options.Text("--state-file", "file", "Where the journal goes, for binlog-flusher recover [default: ./binlogflush-<host>-<port>-<time>.json].", "--hashfile");
+    readonly Option<int?> threads = Options.WholeNumber("--threads", "n", 1, 64, $"Tables flushed at once [default: {FlushOptions.DefaultThrottleLimit}].");
+    readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, 10_000_000, $"Rows per INSERT ... SELECT chunk [default: {FlushOptions.DefaultChunkSize}].");
+    readonly Option<int?> gtidDomainId = Options.WholeNumber("--gtid-domain-id", "n", 0, int.MaxValue, $"MariaDB: the GTID domain the flush writes in [default: {FlushOptions.DefaultGtidDomainId}].");
+    readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
+    readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
+    readonly Option<bool> force = Options.Switch("--force", "Flush where preflight would refuse for a fixable reason (no replication, downstream replicas, log_slave_updates OFF, --no-stop-slave while replication runs), and confirm --reset-binary-logs.");
+    readonly Option<bool> verbose = Options.Switch("--verbose", "Print every statement sent to the server (on standard error).");
+
+    public Command Build()
+    {
+        var command = new Command("flush", "Write a full snapshot of the replica's tables into its own binary log (the blackhole copy).");
+        connection.AddTo(command);
+        selection.AddTo(command);
+        replica.AddTo(command);
+        command.With(stateFile, threads, chunkSize, gtidDomainId, resetBinaryLogs, dryRun, force, verbose);
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    public const string Notes = """
+        Examples:
+          binlog-flusher flush --host replica1 --db shop
+          binlog-flusher flush --host replica1:3307 --mycnf /etc/binlog-flusher.cnf --db shop,billing --start-slave
+          binlog-flusher flush --host replica1 --db shop --table orders,customers --dry-run
+
+        Each table is renamed aside without logging, created again with logging, turned into a BLACKHOLE twin, filled
+        with INSERT ... SELECT (its rows reach the binlog as row events) and put back. Every step is journaled in the
+        state file; an interrupted run (Ctrl+C, SIGTERM) puts every table back before it exits, and after a crash
+        binlog-flusher recover --host H --hashfile <state file> does.
+        """;
+
+    async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = connection.Resolve(parse);
+        var options = new FlushOptions
+        {
+            Selection = selection.Selection(parse),
+            NoReplicaStop = !replica.StopReplica(parse),
+            StartReplica = replica.StartReplica(parse),
+            ResetBinaryLogs = parse.GetValue(resetBinaryLogs),
+            Force = parse.GetValue(force),
+            StateFile = parse.GetValue(stateFile) is { } file ? Path.GetFullPath(file) : null,
+            ThrottleLimit = parse.GetValue(threads) ?? FlushOptions.DefaultThrottleLimit,
+            ChunkSize = parse.GetValue(chunkSize) ?? FlushOptions.DefaultChunkSize,
+            GtidDomainId = parse.GetValue(gtidDomainId),
+        };
+        var listener = new ConsoleListener(parse.GetValue(verbose));
+        var plan = await HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken);
+
+        if (parse.GetValue(dryRun)) return DryRun(plan);
+        if (!plan.Ready)
+        {
+            Say.Error(plan.RefusalMessage + " Nothing was changed.");
+            return ExitCodes.Refused;
+        }
+        if (options.ResetBinaryLogs && !ConfirmReset(plan)) return ExitCodes.Refused;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var flusher = new HostFlusher(plan, listener) { PhaseReached = TestStopHook.FromEnvironment() };
+        var result = await flusher.FlushAsync(plan.Candidates, cancellationToken);
+        listener.EndLine();
+        Report.Print(result);
+        if (result.Status == FlushStatus.Completed) return ExitCodes.Done;
+        Say.Error($"{settings.Target}: {(result.Status == FlushStatus.Interrupted ? "" : "the flush failed: ")}{result.Error}");
+        if (result.Tables.Any(t => t.Status is TableFlushStatus.Failed or TableFlushStatus.NotStarted && t.Error is not null))
+            Say.Error($"Some table could not be put back; see the report, then run: binlog-flusher recover --host {settings.Target} --hashfile {result.StateFile}");
+        return ExitCodes.FailedAndRestored;
+    }
+
+    /// <summary>--reset-binary-logs deletes every binlog: --force, or a y on a terminal; never on a guess.</summary>
+    static bool ConfirmReset(HostPlan plan)
+    {
+        var what = $"{plan.Facts.Dialect.ResetBinaryLogs} deletes every binary log of {plan.Settings.Target}: binlog consumers lose their position";
+        if (plan.Options.Force) return true;
+        if (Console.IsInputRedirected)
+        {
+            Say.Error($"Refusing --reset-binary-logs: {what}, and standard input is not a terminal to confirm it. Add --force to confirm it on the command line. Nothing was changed.");
+            return false;
+        }
+        Console.Error.Write($"{what}. Continue? [y/N] ");
+        var answer = Console.ReadLine()?.Trim();
+        if (answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase))) return true;
+        Say.Error("Not confirmed: nothing was changed.");
+        return false;
+    }
+
+    /// <summary>What the flush would do, per table, from the plan alone: reading the plan changes nothing.</summary>
+    static int DryRun(HostPlan plan)
+    {
+        var options = plan.Options;
+        var facts = plan.Facts;
+        var culture = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Dry run on {plan.Settings.Target} ({facts.Dialect.VersionText}): nothing is changed, not even replication.");
+        foreach (var check in plan.Checks.Where(c => c.Status == CheckStatus.Warn)) Say.Warning(check.Message);
+
+        if (!facts.IsReplica) Console.WriteLine("Replication: not configured.");
+        else if (options.NoReplicaStop) Console.WriteLine($"Replication: would be left as it is ({facts.ReplicationState}).");
+        else
+            Console.WriteLine($"Replication: {(facts.SqlThreadRunning ? "would stop the SQL thread" : "the SQL thread is already stopped")} ({facts.ReplicationState} now)"
+                + (options.StartReplica ? ", and start it again when done." : "; it stays stopped after the flush (--start-slave starts it)."));
+        if (options.ResetBinaryLogs)
+            Console.WriteLine($"Binary logs: would all be deleted first ({facts.Dialect.ResetBinaryLogs}), once confirmed (y on a terminal, or --force).");
+
+        foreach (var candidate in plan.Candidates)
+        {
+            var name = candidate.Schema + "." + candidate.Name;
+            if (candidate.Blocker is not null)
+            {
+                Console.WriteLine($"Cannot flush {name}: {CliWording.ForCli(candidate.Blocker)}");
+                continue;
+            }
+            var copy = candidate.ChunkKey.Count > 0
+                ? string.Create(culture, $"in chunks of {options.ChunkSize:N0} rows on ({candidate.ChunkKeyText})")
+                : $"in one statement (no chunk key: {candidate.NoChunkKeyReason})";
+            Console.WriteLine(string.Create(culture, $"Would flush {name}: about {candidate.Table.EstimatedRows:N0} rows, {copy}")
+                + (candidate.Adjustments.Count > 0 ? "; the BLACKHOLE twin: " + string.Join("; ", candidate.Adjustments) : "") + ".");
+        }
+        Console.WriteLine($"State file: {options.StateFile ?? HostFlusher.DefaultStateFile(plan.Settings.Host, plan.Settings.Port, DateTimeOffset.UtcNow)} (not written by a dry run).");
+
+        if (!plan.Ready)
+        {
+            Say.Error(plan.RefusalMessage);
+            return ExitCodes.Refused;
+        }
+        Console.WriteLine("Ready: a flush with these flags would start. Nothing was changed.");
+        return ExitCodes.Done;
+    }
+}

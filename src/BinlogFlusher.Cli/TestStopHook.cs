@@ -1,0 +1,21 @@
+namespace BinlogFlusher.Cli;
+
+/// <summary>
+/// Test-only: BINLOGFLUSHER_TEST_STOP_AT=&lt;point&gt; makes the flush print "STOPPED AT &lt;point&gt;" and hang there,
+/// so a crash test can kill the process at a known phase.
+/// </summary>
+static class TestStopHook
+{
+    public static Func<string, Task>? FromEnvironment()
+    {
+        var point = Environment.GetEnvironmentVariable("BINLOGFLUSHER_TEST_STOP_AT");
+        if (string.IsNullOrEmpty(point)) return null;
+        return async reached =>
+        {
+            if (!string.Equals(reached, point, StringComparison.Ordinal)) return;
+            Console.WriteLine("STOPPED AT " + reached);
+            Console.Out.Flush();
+            await Task.Delay(Timeout.Infinite);
+        };
+    }
+}

@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BinlogFlusher.Sandbox;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>
+/// binlog-flusher as the old tool's cron jobs and runbooks call it: the built CLI run as a process (output redirected,
+/// no terminal on standard input) against the real replica, with credentials from a my.cnf. Each test asserts on the
+/// exit code, on what the operator reads, and on what the server and its binlog say.
+/// </summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    string folder = "";
+    string cnf = "";
+    List<TableState> before = new();
+
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_cli",
+            "CREATE TABLE bf_cli.items (id INT PRIMARY KEY, name VARCHAR(20), KEY by_name (name))",
+            "INSERT INTO bf_cli.items VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+            "CREATE TABLE bf_cli.orders (id INT PRIMARY KEY, item INT NOT NULL, amount DECIMAL(10,2))",
+            "INSERT INTO bf_cli.orders VALUES (7, 1, 9.50), (8, 3, 12.00)",
+            "CREATE TABLE bf_cli.notes (at DATETIME NOT NULL, note TEXT)",
+            "INSERT INTO bf_cli.notes VALUES ('2026-01-02 03:04:05', 'no key at all')");
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+        folder = Directory.CreateTempSubdirectory("bf-cli-").FullName;
+        cnf = Path.Combine(folder, "my.cnf");
+        File.WriteAllText(cnf, $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    string Replica => $"127.0.0.1:{servers.Replica.Port.ToString(CultureInfo.InvariantCulture)}";
+    string StateFile => Path.Combine(folder, "state.json");
+
+    /// <summary>What "nothing changed" means beyond the tables: the binlog position, the binlog files, replication.</summary>
+    sealed record ServerSnapshot(string Binlog, string Files, bool SqlThreadRunning);
+
+    async Task<ServerSnapshot> ServerSnapshotAsync()
+    {
+        var position = await ReplicaPairFixture.QueryAsync(servers.Replica, servers.IsMariaDb ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS");
+        var files = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS");
+        return new ServerSnapshot($"{position[0][0]}:{position[0][1]}", string.Join(",", files.Select(f => f[0])), await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
+    }
+
+    async Task AssertTablesIntactAsync()
+    {
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_cli"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    void AssertNoPasswordIn(CliProcess cli)
+    {
+        if (servers.Replica.Password.Length > 0) Assert.DoesNotContain(servers.Replica.Password, cli.Text);
+    }
+
+    /// <summary>The binlog range the report names ("Binlog start:  file:pos"), decoded: row inserts per `schema`.`table`.</summary>
+    async Task<Dictionary<string, int>> InsertsInReportedRangeAsync(CliProcess cli)
+    {
+        (string File, long Position) Coordinates(string label)
+        {
+            var line = cli.Lines.Single(l => l.StartsWith(label, StringComparison.Ordinal));
+            var match = Regex.Match(line, @"^" + label + @"\s+(\S+):(\d+)");
+            Assert.True(match.Success, line);
+            return (match.Groups[1].Value, long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        var start = Coordinates("Binlog start:");
+        var end = Coordinates("Binlog end:");
+        var decoded = await BinlogTools.DecodeAsync(servers.Replica, start.File, start.Position, end.File, end.Position);
+        Assert.DoesNotContain("_bfbk_", decoded);
+        return BinlogTools.CountInserts(decoded);
+    }
+
+    [Fact]
+    public async Task FlushWithTheOldToolsFlagsWritesEveryRowToTheBinlogAndLeavesReplicationStopped()
+    {
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--state-file", StateFile);
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => l == "Status:        Completed");
+            var inserts = await InsertsInReportedRangeAsync(cli);
+            Assert.Equal(3, inserts["`bf_cli`.`items`"]);
+            Assert.Equal(2, inserts["`bf_cli`.`orders`"]);
+            Assert.Equal(1, inserts["`bf_cli`.`notes`"]);
+            // Output redirected: plain lines, never the terminal's carriage-return progress line.
+            Assert.DoesNotContain(cli.Lines, l => l.Contains('\r'));
+            AssertNoPasswordIn(cli);
+        }
+        await AssertTablesIntactAsync();
+        // The old tool's defaults: replication stopped for the flush, and not started again.
+        Assert.False(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
+        Assert.True(File.Exists(StateFile));
+    }
+
+    [Fact]
+    public async Task FlushOfOneTableWithStartSlaveStartsReplicationAgain()
+    {
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--table", "bf_cli.items", "--start-slave", "--state-file", StateFile);
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            var inserts = await InsertsInReportedRangeAsync(cli);
+            Assert.Equal(3, inserts["`bf_cli`.`items`"]);
+            Assert.False(inserts.ContainsKey("`bf_cli`.`orders`"), "only the table named with --table is flushed");
+        }
+        await AssertTablesIntactAsync();
+        Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
+    }
+
+    [Fact]
+    public async Task NoStopSlaveWhileReplicationRunsIsRefusedWithExit3AndChangesNothing()
+    {
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--no-stop-slave", "--state-file", StateFile);
+
+        using (cli)
+        {
+            Assert.True(exit == 3, cli.Text);
+            var refusal = Assert.Single(cli.ErrorLines, l => l.Contains("Refusing to flush " + Replica));
+            Assert.Contains("replicated writes would fall into the BLACKHOLE twins", refusal);
+            // The fix in the command line's words, not the cmdlets'.
+            Assert.Contains("drop --no-stop-slave, or use --force", refusal);
+            Assert.DoesNotContain("-NoReplicaStop", refusal);
+            Assert.Contains("Nothing was changed.", refusal);
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+        Assert.False(File.Exists(StateFile), "a refused flush writes no state file");
+    }
+
+    [Fact]
+    public async Task ResetBinaryLogsWithoutATerminalIsRefusedUnlessForced()
+    {
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--reset-binary-logs", "--state-file", StateFile);
+
+        using (cli)
+        {
+            Assert.True(exit == 3, cli.Text);
+            var refusal = Assert.Single(cli.ErrorLines, l => l.Contains("--reset-binary-logs"));
+            Assert.Contains("standard input is not a terminal", refusal);
+            Assert.Contains("Add --force", refusal);
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+        Assert.False(File.Exists(StateFile));
+    }
+
+    [Fact]
+    public async Task DryRunPrintsWhatWouldHappenPerTableAndChangesNothing()
+    {
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--dry-run", "--reset-binary-logs", "--chunk-size", "500", "--state-file", StateFile);
+
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.items: about", StringComparison.Ordinal) && l.Contains("in chunks of 500 rows on (id)") && l.Contains("secondary indexes dropped: 1"));
+            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.orders:", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.notes:", StringComparison.Ordinal) && l.Contains("in one statement (no chunk key: no primary key or NOT NULL unique key)"));
+            Assert.Contains(cli.Lines, l => l.StartsWith("Replication: would stop the SQL thread", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => l.StartsWith("Binary logs: would all be deleted first", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => l.Contains("Nothing was changed."));
+            AssertNoPasswordIn(cli);
+        }
+        // Not a table, not the binlog, not replication, no state file.
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+        Assert.False(File.Exists(StateFile));
+    }
+
+    [Fact]
+    public async Task RecoverPutsBackWhatTheOldToolLeftFromItsRollbackFile()
+    {
+        // The old tool's leftovers: items renamed to _BKTB_1 with a BLACKHOLE twin under its name, orders renamed to _BKTB_2.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0",
+            "RENAME TABLE bf_cli.items TO bf_cli._BKTB_1", "CREATE TABLE bf_cli.items (id INT, name VARCHAR(20)) ENGINE=BLACKHOLE",
+            "RENAME TABLE bf_cli.orders TO bf_cli._BKTB_2");
+        var rollback = Path.Combine(folder, "flush-rollback.txt");
+        File.WriteAllText(rollback, "_BKTB_1,items\n_BKTB_2,orders\n");
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--hashfile", rollback);
+
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+Restored\s+Dropped the BLACKHOLE twin"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.orders\s+Restored\s+Renamed _BKTB_2 back"));
+        }
+        await AssertTablesIntactAsync();
+        // Put back without logging; as with the old tool, replication was stopped and not started again.
+        var serverAfter = await ServerSnapshotAsync();
+        Assert.Equal(serverBefore.Binlog, serverAfter.Binlog);
+        Assert.False(serverAfter.SqlThreadRunning);
+
+        // The same cron line again: nothing to do, exit 0.
+        var (again, second) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--hashfile", rollback, "--start-slave");
+        using (second)
+        {
+            Assert.True(again == 0, second.Text);
+            Assert.Contains(second.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+AlreadyRestored"));
+            Assert.Contains("Nothing to restore: every table is in place.", second.Lines);
+        }
+        await AssertTablesIntactAsync();
+        Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
+    }
+
+    [Fact]
+    public async Task RecoverRefusesARollbackFileNamingTablesThatDoNotExistWithExit3()
+    {
+        var rollback = Path.Combine(folder, "other-host-rollback.txt");
+        File.WriteAllText(rollback, "_BKTB_1,no_such_table\n");
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--hashfile", rollback);
+
+        using (cli)
+        {
+            Assert.True(exit == 3, cli.Text);
+            Assert.Contains(cli.ErrorLines, l => l.Contains("names no_such_table (backup _BKTB_1), but neither exists") && l.Contains("Nothing was changed."));
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
+    [Fact]
+    public async Task RecoverDiscoverPutsBackAKilledFlushWithoutItsStateFile()
+    {
+        using (var flush = CliProcess.Start(new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = "Twin" },
+                   "flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--threads", "1", "--state-file", StateFile))
+        {
+            await flush.WaitForLineAsync(l => l == "STOPPED AT Twin", TimeSpan.FromSeconds(60));
+            flush.Kill();
+        }
+        Assert.NotEmpty(await TableState.LeftoversAsync(servers.Replica));
+        File.Delete(StateFile);
+
+        var (dryExit, dry) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--discover", "--dry-run");
+        using (dry)
+        {
+            Assert.True(dryExit == 0, dry.Text);
+            Assert.Contains(dry.Lines, l => Regex.IsMatch(l, @"^bf_cli\.\w+\s+Would restore\s+Drop the flush's table"));
+        }
+        Assert.NotEmpty(await TableState.LeftoversAsync(servers.Replica));
+
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--discover");
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.\w+\s+Restored\s"));
+            AssertNoPasswordIn(cli);
+        }
+        await AssertTablesIntactAsync();
+    }
+
+    [Fact]
+    public async Task SigtermMidCopyPutsEveryTableBackAndExits1()
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_cli.big (id INT PRIMARY KEY, filler VARCHAR(40))",
+            "INSERT INTO bf_cli.big VALUES " + string.Join(", ", Enumerable.Range(1, 5000).Select(i => $"({i}, 'row {i}')")));
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+
+        // One row per chunk: thousands of statements, so the signal lands mid-copy of big, the first table; the others wait.
+        using var cli = CliProcess.Start("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--threads", "1", "--chunk-size", "1", "--verbose", "--state-file", StateFile);
+        await cli.WaitForLineAsync(l => l.Contains("INSERT INTO `bf_cli`.`big`"), TimeSpan.FromSeconds(60));
+        cli.Terminate();
+        var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(exit == 1, cli.Text);
+        Assert.Contains(cli.Lines, l => l == "Status:        Interrupted");
+        Assert.Contains(cli.ErrorLines, l => l.Contains("every table was put back", StringComparison.OrdinalIgnoreCase));
+        await AssertTablesIntactAsync();
+
+        // Nothing is left unfinished: tomorrow's cron run would start.
+        var (planExit, plan) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli");
+        using (plan) Assert.True(planExit == 0, plan.Text);
+    }
+
+    [Fact]
+    public async Task PlanListsTheChecksAndTheCandidatesAndExits3WhenAFlushWouldBeRefused()
+    {
+        var serverBefore = await ServerSnapshotAsync();
+        var (exit, cli) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli");
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => l.StartsWith("Ready:        yes", StringComparison.Ordinal));
+            foreach (var check in new[] { "BinaryLog", "BinlogFormat", "Replication", "ReplicaStop", "Blackhole", "Privileges", "LeftoverState", "Tables" })
+                Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^\s+PASS\s+" + check + @"\s"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^\s+bf_cli\.items\s+InnoDB\s+[\d,]+\s+id$"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^\s+bf_cli\.notes\s+InnoDB\s+[\d,]+\s+none \(no primary key or NOT NULL unique key\)$"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^\s+twin: secondary indexes dropped: 1$"));
+        }
+
+        var (refusedExit, refused) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--no-stop-slave");
+        using (refused)
+        {
+            Assert.True(refusedExit == 3, refused.Text);
+            Assert.Contains(refused.Lines, l => l.StartsWith("Ready:        no", StringComparison.Ordinal));
+            Assert.Contains(refused.Lines, l => Regex.IsMatch(l, @"^\s+FAIL\s+ReplicaStop\s+--no-stop-slave while the replication SQL thread runs"));
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "Exit codes:", "3  refused, nothing changed: by preflight", "[client] section of --mycnf" })]
+    [InlineData(new[] { "flush", "--help" }, new[] { "--host", "--port", "--mycnf", "--db", "--table", "--skip", "--stop-slave", "--no-stop-slave", "--start-slave", "--no-start-slave",
+        "--state-file", "--threads", "--chunk-size", "--reset-binary-logs", "--dry-run", "--force", "Examples:", "Exit codes:" })]
+    [InlineData(new[] { "recover", "--help" }, new[] { "--host", "--hashfile", "--discover", "--db", "--table", "--skip", "--no-stop-slave", "--start-slave", "_BKTB_1,table" })]
+    [InlineData(new[] { "plan", "-h" }, new[] { "--host", "--db", "--no-stop-slave", "--force", "Exit 0 when a flush would start, 3 when it would be refused" })]
+    public async Task HelpNamesEveryCommandAndFlagAndExits0(string[] arguments, string[] expected)
+    {
+        var (exit, cli) = await CliProcess.RunAsync(arguments);
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            foreach (var text in expected) Assert.Contains(text, cli.Text);
+            Assert.Empty(cli.ErrorLines);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "flush", "--db", "bf_cli" }, "--host is required: name the replica, as --host replica1")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--bogus" }, "unknown flag '--bogus'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--tabel", "items" }, "Did you mean --table?")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--threads", "0" }, "--threads takes a whole number from 1 to 64, not '0'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--db", "" }, "--db was given without a name")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--stop-slave", "--no-stop-slave" }, "contradict each other")]
+    [InlineData(new[] { "flush", "--host", "replica1:x" }, "no valid port")]
+    [InlineData(new[] { "recover", "--host", "replica1" }, "--hashfile F (the old tool's rollback file, or the state file binlog-flusher flush wrote), or --discover")]
+    [InlineData(new[] { "recover", "--host", "replica1", "--hashfile", "/no/such/rollback.txt" }, "does not exist")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--password", "Not-This-Secret-1" }, "[client] section of an option file")]
+    [InlineData(new string[0], "Exit codes:")]
+    public async Task BadUsageExits2WithAMessageThatNamesTheFix(string[] arguments, string message)
+    {
+        var (exit, cli) = await CliProcess.RunAsync(arguments);
+        using (cli)
+        {
+            Assert.True(exit == 2, cli.Text);
+            Assert.Contains(message, cli.Text);
+            Assert.DoesNotContain("Not-This-Secret-1", cli.Text);
+        }
+    }
+}
