@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using BinlogFlusher.Engine.Connection;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.State;
+using BinlogFlusher.Sandbox;
+
+namespace BinlogFlusher.Benchmarks;
+
+/// <summary>What the worker process reports back: the flush, its statements, and its own memory.</summary>
+sealed class WorkerReport
+{
+    public string Status { get; set; } = "";
+    public string? Error { get; set; }
+    public int ChunkSize { get; set; }
+    public int Throttle { get; set; }
+    public long Rows { get; set; }
+    public int Tables { get; set; }
+    public double PlanSeconds { get; set; }
+    public double FlushSeconds { get; set; }
+    public string StartFile { get; set; } = "";
+    public long StartPosition { get; set; }
+    public string EndFile { get; set; } = "";
+    public long EndPosition { get; set; }
+    public List<TableTiming> TableTimings { get; set; } = [];
+    public double ClientCpuSeconds { get; set; }
+    public double ServerCpuSeconds { get; set; }
+    public long PeakWorkingSetBytes { get; set; }
+    public long StartWorkingSetBytes { get; set; }
+    public long PeakManagedHeapBytes { get; set; }
+    public long AllocatedBytes { get; set; }
+    public int Gen0 { get; set; }
+    public int Gen1 { get; set; }
+    public int Gen2 { get; set; }
+    public int PlanStatements { get; set; }
+    public Dictionary<string, int> Statements { get; set; } = [];
+    /// <summary>Client-observed seconds per statement kind: from one statement's start to the next one's on the same worker (only exact with one worker).</summary>
+    public Dictionary<string, double> StatementSeconds { get; set; } = [];
+    public int JournalWrites { get; set; }
+    public long JournalBytes { get; set; }
+    public double JournalWriteMilliseconds { get; set; }
+
+    public BinlogPosition Start => new(StartFile, StartPosition);
+    public BinlogPosition End => new(EndFile, EndPosition);
+}
+
+/// <summary>
+/// (b) The engine, exactly as Invoke-BinlogFlush drives it (HostPlan.ReadAsync, then HostFlusher.FlushAsync), in a
+/// process of its own started from this program: its peak memory is the flush client's alone, not the dataset builder's.
+/// </summary>
+static class EngineFlush
+{
+    const string HostVariable = "BF_BENCH_HOST", PortVariable = "BF_BENCH_PORT", UserVariable = "BF_BENCH_USER", PasswordVariable = "BF_BENCH_PASSWORD";
+    const string ResultPrefix = "RESULT ";
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Starts this program again as a worker and returns its report. The password travels in the environment, never on a command line.</summary>
+    public static async Task<WorkerReport> RunAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's executable to start the flush worker.");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            start.ArgumentList.Add(typeof(EngineFlush).Assembly.Location);
+        foreach (var argument in new[]
+                 {
+                     "flush-worker", "--schema", schema, "--throttle", throttle.ToString(CultureInfo.InvariantCulture),
+                     "--chunk-size", chunkSize.ToString(CultureInfo.InvariantCulture), "--state-file", stateFile,
+                 })
+            start.ArgumentList.Add(argument);
+        start.Environment[HostVariable] = replica.Host;
+        start.Environment[PortVariable] = replica.Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment[UserVariable] = replica.User;
+        start.Environment[PasswordVariable] = replica.Password;
+        start.Environment["DOTNET_gcServer"] = "0";
+
+        using var process = Process.Start(start)!;
+        var errors = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line) Console.WriteLine("    | " + line);
+        }, cancellationToken);
+        WorkerReport? report = null;
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal)) report = JsonSerializer.Deserialize<WorkerReport>(line[ResultPrefix.Length..], Json);
+            else Console.WriteLine("    | " + line);
+        }
+        await process.WaitForExitAsync(cancellationToken);
+        await errors;
+        if (report is null) throw new InvalidOperationException($"The flush worker exited with code {process.ExitCode} without a result.");
+        if (report.Status != nameof(FlushStatus.Completed)) throw new InvalidOperationException($"The engine flush did not complete: {report.Status}: {report.Error}");
+        return report;
+    }
+
+    /// <summary>The worker process: one engine flush of one schema; prints its report as one JSON line.</summary>
+    public static async Task<int> WorkerAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set: the worker is started by the benchmark itself.");
+        using var sampler = new MemorySampler();
+        var settings = new ConnectionSettings(Env(HostVariable), int.Parse(Env(PortVariable), CultureInfo.InvariantCulture), Env(UserVariable), Env(PasswordVariable));
+        var flushOptions = new FlushOptions
+        {
+            Selection = new FlushSelection { Databases = [options.Schema] },
+            ThrottleLimit = options.Throttle,
+            ChunkSize = options.ChunkSize ?? FlushOptions.DefaultChunkSize,
+            StartReplica = true,
+            StateFile = options.StateFile,
+        };
+        var report = new WorkerReport { ChunkSize = flushOptions.ChunkSize, Throttle = flushOptions.ThrottleLimit, StartWorkingSetBytes = Environment.WorkingSet };
+        var listener = new StatementListener(settings.Target);
+        var planStatements = 0;
+
+        var clock = Stopwatch.StartNew();
+        var plan = await HostPlan.ReadAsync(settings, flushOptions, _ => planStatements++, cancellationToken);
+        report.PlanSeconds = clock.Elapsed.TotalSeconds;
+        report.PlanStatements = planStatements;
+        if (!plan.Ready)
+        {
+            report.Status = "Refused";
+            report.Error = plan.RefusalMessage;
+        }
+        else
+        {
+            var cpu = Environment.CpuUsage.TotalTime;
+            clock.Restart();
+            var result = await new HostFlusher(plan, listener).FlushAsync(plan.Candidates, cancellationToken);
+            report.FlushSeconds = clock.Elapsed.TotalSeconds;
+            report.ClientCpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+            sampler.Sample();
+            report.Status = result.Status.ToString();
+            report.Error = result.Error;
+            report.Rows = result.Rows;
+            report.Tables = result.Tables.Count(t => t.Status == TableFlushStatus.Flushed);
+            report.StartFile = result.BinlogStart?.File ?? "";
+            report.StartPosition = result.BinlogStart?.Position ?? 0;
+            report.EndFile = result.BinlogEnd?.File ?? "";
+            report.EndPosition = result.BinlogEnd?.Position ?? 0;
+            report.TableTimings = result.Tables.Select(t => new TableTiming { Table = t.Table, Rows = t.Rows, Chunks = t.Chunks, Seconds = t.Duration.TotalSeconds }).ToList();
+            report.Statements = listener.Counts();
+            report.StatementSeconds = listener.Seconds();
+            // What the journal costs: the final state file, written again the way the engine writes it (serialized, fsync'd, renamed over).
+            if (File.Exists(result.StateFile))
+            {
+                var journal = FlushJournal.Load(result.StateFile);
+                var copy = new JournalFile(result.StateFile + ".bench", journal);
+                copy.Write();
+                var writes = Stopwatch.StartNew();
+                const int samples = 20;
+                for (var i = 0; i < samples; i++) copy.Write();
+                report.JournalWriteMilliseconds = writes.Elapsed.TotalMilliseconds / samples;
+                report.JournalBytes = new FileInfo(copy.Path).Length;
+                File.Delete(copy.Path);
+                // One write before every phase (six a table), one after every chunk, and four for the host.
+                report.JournalWrites = journal.Tables.Where(t => t.Phase != TablePhase.Skipped).Sum(t => 6 + t.Chunks) + 4;
+            }
+        }
+        sampler.Stop();
+        report.PeakWorkingSetBytes = sampler.PeakWorkingSet;
+        report.PeakManagedHeapBytes = sampler.PeakManagedHeap;
+        report.AllocatedBytes = GC.GetTotalAllocatedBytes();
+        report.Gen0 = GC.CollectionCount(0);
+        report.Gen1 = GC.CollectionCount(1);
+        report.Gen2 = GC.CollectionCount(2);
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(report, Json));
+        return report.Status == nameof(FlushStatus.Completed) ? 0 : 1;
+    }
+
+    /// <summary>Counts the engine's statements (each one round trip) by kind, and the time from each to the next one.</summary>
+    sealed class StatementListener(string target) : IFlushListener
+    {
+        readonly object gate = new();
+        readonly Dictionary<string, int> counts = [];
+        readonly Dictionary<string, double> seconds = [];
+        readonly Stopwatch clock = Stopwatch.StartNew();
+        string? lastKind;
+        double lastAt;
+        long lastProgress;
+
+        public void Verbose(string message)
+        {
+            var prefix = target + ": ";
+            if (!message.StartsWith(prefix, StringComparison.Ordinal)) return;
+            var kind = Kind(message[prefix.Length..]);
+            if (kind is null) return;
+            lock (gate)
+            {
+                var now = clock.Elapsed.TotalSeconds;
+                if (lastKind is not null) seconds[lastKind] = seconds.GetValueOrDefault(lastKind) + (now - lastAt);
+                counts[kind] = counts.GetValueOrDefault(kind) + 1;
+                lastKind = kind;
+                lastAt = now;
+            }
+        }
+
+        public void Warning(string message) => Console.Error.WriteLine("WARNING: " + message);
+
+        public void HostProgress(HostProgress progress)
+        {
+            // A line every five seconds, so a long run shows it is alive.
+            var now = (long)clock.Elapsed.TotalSeconds / 5;
+            if (progress.Completed || Interlocked.Exchange(ref lastProgress, now) == now) return;
+            Console.Error.WriteLine($"{progress.Elapsed.TotalSeconds,6:F1}s  {progress.TablesDone}/{progress.TablesTotal} tables, {progress.RowsCopied:N0} rows");
+        }
+
+        public void TableProgress(TableProgress progress) { }
+
+        public Dictionary<string, int> Counts() { lock (gate) return new(counts); }
+
+        public Dictionary<string, double> Seconds()
+        {
+            lock (gate)
+            {
+                var copy = new Dictionary<string, double>(seconds);
+                if (lastKind is not null) copy[lastKind] = copy.GetValueOrDefault(lastKind) + (clock.Elapsed.TotalSeconds - lastAt);
+                return copy;
+            }
+        }
+
+        /// <summary>What a statement (often several joined with ';') is for; null for messages that are not statements.</summary>
+        static string? Kind(string sql)
+        {
+            if (sql.Contains("RENAME TABLE", StringComparison.Ordinal)) return "rename";
+            if (sql.Contains("ENGINE=BLACKHOLE", StringComparison.Ordinal)) return "twin (drop + create BLACKHOLE)";
+            if (sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("SELECT", StringComparison.Ordinal) && sql.Contains("sql_log_bin = 1; INSERT", StringComparison.Ordinal)) return "copy (INSERT ... SELECT)";
+            if (sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("LIMIT 1 OFFSET", StringComparison.Ordinal)) return "chunk boundary (SELECT key)";
+            if (sql.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal)) return "row count check";
+            if (sql.StartsWith("SHOW CREATE TABLE", StringComparison.Ordinal)) return "SHOW CREATE TABLE";
+            if (sql.Contains("sql_log_bin = 1; USE", StringComparison.Ordinal)) return "logged CREATE TABLE";
+            if (sql.Contains("DROP TABLE", StringComparison.Ordinal)) return "drop twin";
+            if (sql.Contains("UPDATE `_binlogflusher`", StringComparison.Ordinal)) return "server journal phase";
+            var first = sql.Split(' ', 2)[0];
+            return first.Length > 0 && first.All(c => char.IsUpper(c) || c == '_') ? "host (" + first + " ...)" : null;
+        }
+    }
+}
+
+/// <summary>Samples this process's working set and managed heap every 20 ms; the peak is the larger of the samples and the kernel's high-water mark.</summary>
+sealed class MemorySampler : IDisposable
+{
+    readonly Process process = Process.GetCurrentProcess();
+    readonly Timer timer;
+    long peakWorkingSet;
+    long peakManagedHeap;
+
+    public MemorySampler() => timer = new Timer(_ => Sample(), null, 0, 20);
+
+    public long PeakWorkingSet
+    {
+        get
+        {
+            process.Refresh();
+            return Math.Max(Interlocked.Read(ref peakWorkingSet), process.PeakWorkingSet64);
+        }
+    }
+
+    public long PeakManagedHeap => Interlocked.Read(ref peakManagedHeap);
+
+    public void Sample()
+    {
+        lock (process)
+        {
+            process.Refresh();
+            peakWorkingSet = Math.Max(peakWorkingSet, process.WorkingSet64);
+            peakManagedHeap = Math.Max(peakManagedHeap, GC.GetTotalMemory(false));
+        }
+    }
+
+    public void Stop() => timer.Change(Timeout.Infinite, Timeout.Infinite);
+
+    public void Dispose()
+    {
+        timer.Dispose();
+        process.Dispose();
+    }
+}
