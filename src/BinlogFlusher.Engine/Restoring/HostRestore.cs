@@ -88,7 +88,9 @@ namespace BinlogFlusher.Engine.Restoring
             }
             plan.RunConnections = await RunConnectionsAsync(inspector, plan.Journal, cancellationToken).ConfigureAwait(false);
             var selected = entries.Where(e => request.Selection.Includes(new TableInfo { Schema = e.Schema, Name = e.Table })).ToList();
-            plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null, cancellationToken).ConfigureAwait(false);
+            // While the dead run's statements still run (a rename in flight shows neither name), judge nothing missing yet:
+            // the caller stops them and plans again.
+            plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null && plan.RunConnections.Count == 0, cancellationToken).ConfigureAwait(false);
             return plan;
         }
 
