@@ -26,16 +26,11 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>A real interrupted flush: the CLI killed after renaming its first table, leaving its state file.</summary>
+    /// <summary>A real interrupted flush: the CLI killed with its first table turned into a twin, leaving its state file.</summary>
     async Task<string> InterruptedFlushAsync()
     {
         var state = Path.Combine(folder, "state.json");
-        var cnf = Path.Combine(folder, "my.cnf");
-        File.WriteAllText(cnf, $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
-        using var flush = CliProcess.Start(new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = "Twin" },
-            "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", cnf, "--db", "bf_shop", "--threads", "1", "--state-file", state);
-        await flush.WaitForLineAsync(l => l == "STOPPED AT Twin", TimeSpan.FromSeconds(60));
-        flush.Kill();
+        await FlushProcess.KillAtAsync(servers, folder, state, "Twin", databases: "bf_shop", threads: 1);
         return state;
     }
 

@@ -125,16 +125,7 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(run.Output);
     }
 
-    async Task KillAtAsync(string point)
-    {
-        var cnf = Path.Combine(folder, "my.cnf");
-        File.WriteAllText(cnf, $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
-        using var flush = CliProcess.Start(new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = point },
-            "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", cnf, "--db", "bf*",
-            "--chunk-size", "1000", "--threads", "2", "--state-file", StateFile);
-        await flush.WaitForLineAsync(l => l == "STOPPED AT " + point, TimeSpan.FromSeconds(60));
-        flush.Kill();
-    }
+    Task KillAtAsync(string point) => FlushProcess.KillAtAsync(servers, folder, StateFile, point, threads: 2);
 
     void Restore(string extra = "")
     {
