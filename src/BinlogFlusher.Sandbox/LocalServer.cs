@@ -109,7 +109,11 @@ sealed class LocalServer : IAsyncDisposable
     {
         var rootOverSocket = new MySqlConnectionStringBuilder
         {
-            Server = SocketPath, ConnectionProtocol = MySqlConnectionProtocol.Unix, UserID = "root", Pooling = false, ConnectionTimeout = 2,
+            Server = SocketPath,
+            ConnectionProtocol = MySqlConnectionProtocol.Unix,
+            UserID = "root",
+            Pooling = false,
+            ConnectionTimeout = 2,
         }.ConnectionString;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -135,7 +139,10 @@ sealed class LocalServer : IAsyncDisposable
     {
         var rootOverSocket = new MySqlConnectionStringBuilder
         {
-            Server = SocketPath, ConnectionProtocol = MySqlConnectionProtocol.Unix, UserID = "root", Pooling = false,
+            Server = SocketPath,
+            ConnectionProtocol = MySqlConnectionProtocol.Unix,
+            UserID = "root",
+            Pooling = false,
         }.ConnectionString;
         await using var connection = new MySqlConnection(rootOverSocket);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -92,7 +92,9 @@ namespace BinlogFlusher.Commands
                 if (!completed.TryAdd(pair.Value, true)) continue;
                 var record = new ProgressRecord(pair.Value, pair.Key.Substring(target.Length + 1), "Done")
                 {
-                    ParentActivityId = ActivityId(target), RecordType = ProgressRecordType.Completed, PercentComplete = 100,
+                    ParentActivityId = ActivityId(target),
+                    RecordType = ProgressRecordType.Completed,
+                    PercentComplete = 100,
                 };
                 Post(c => c.WriteProgress(record));
             }

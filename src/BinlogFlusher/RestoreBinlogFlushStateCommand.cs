@@ -117,8 +117,13 @@ namespace BinlogFlusher.Commands
                 FlushVerbose(statements, settings.Target);
                 WriteObject(OutputObjects.Typed(new RestoreOutcome
                 {
-                    HostName = settings.Host, Port = settings.Port, Schema = step.Entry.Schema, Table = step.Entry.Table, BackupTable = step.Entry.BackupTable,
-                    Action = action, Message = action == RestoreAction.Skipped ? "Not confirmed; left as it is." : step.Message,
+                    HostName = settings.Host,
+                    Port = settings.Port,
+                    Schema = step.Entry.Schema,
+                    Table = step.Entry.Table,
+                    BackupTable = step.Entry.BackupTable,
+                    Action = action,
+                    Message = action == RestoreAction.Skipped ? "Not confirmed; left as it is." : step.Message,
                 }, "BinlogFlusher.RestoreOutcome"));
                 if (action == RestoreAction.Conflict)
                     WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {step.Message}"), settings.Target));

@@ -10,8 +10,14 @@ public sealed class PreflightUnitTests
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["log_bin"] = "ON", ["binlog_format"] = "ROW", ["binlog_row_image"] = "FULL", ["log_slave_updates"] = "ON", ["log_replica_updates"] = "ON",
-            ["read_only"] = "OFF", ["gtid_mode"] = "OFF", ["server_uuid"] = "3e11fa47-71ca-11e1-9e33-c80aa9429562",
+            ["log_bin"] = "ON",
+            ["binlog_format"] = "ROW",
+            ["binlog_row_image"] = "FULL",
+            ["log_slave_updates"] = "ON",
+            ["log_replica_updates"] = "ON",
+            ["read_only"] = "OFF",
+            ["gtid_mode"] = "OFF",
+            ["server_uuid"] = "3e11fa47-71ca-11e1-9e33-c80aa9429562",
         };
         foreach (var (name, value) in variables) values[name] = value;
         return new ServerFacts

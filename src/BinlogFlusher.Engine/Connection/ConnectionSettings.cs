@@ -35,7 +35,12 @@ namespace BinlogFlusher.Engine.Connection
 
         public ConnectionSettings WithHost(string host, int port) => new ConnectionSettings(host, port, User, Password)
         {
-            Socket = Socket, SslMode = SslMode, SslCa = SslCa, SslCert = SslCert, SslKey = SslKey, ConnectTimeoutSeconds = ConnectTimeoutSeconds,
+            Socket = Socket,
+            SslMode = SslMode,
+            SslCa = SslCa,
+            SslCert = SslCert,
+            SslKey = SslKey,
+            ConnectTimeoutSeconds = ConnectTimeoutSeconds,
         };
 
         internal string BuildConnectionString()

@@ -266,8 +266,13 @@ namespace BinlogFlusher.Engine.Flushing
                 entry.Phase = TablePhase.Restored;
                 results[entry] = new TableFlushResult
                 {
-                    Schema = entry.Schema, Table = entry.Table, BackupTable = entry.BackupTable, Rows = entry.RowsCopied, Chunks = entry.Chunks,
-                    Status = TableFlushStatus.Restored, MayRepeat = entry.MayRepeat.ToList(),
+                    Schema = entry.Schema,
+                    Table = entry.Table,
+                    BackupTable = entry.BackupTable,
+                    Rows = entry.RowsCopied,
+                    Chunks = entry.Chunks,
+                    Status = TableFlushStatus.Restored,
+                    MayRepeat = entry.MayRepeat.ToList(),
                 };
             }
             // Tables the run never reached were not touched: close them in the server's record too, or the next run
@@ -336,7 +341,13 @@ namespace BinlogFlusher.Engine.Flushing
         static TableFlushResult Skipped(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.Skipped };
         static TableFlushResult FlushedEarlier(JournalTable t) => new TableFlushResult
         {
-            Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Rows = t.RowsCopied, Chunks = t.Chunks, Status = TableFlushStatus.FlushedEarlier, MayRepeat = t.MayRepeat.ToList(),
+            Schema = t.Schema,
+            Table = t.Table,
+            BackupTable = t.BackupTable,
+            Rows = t.RowsCopied,
+            Chunks = t.Chunks,
+            Status = TableFlushStatus.FlushedEarlier,
+            MayRepeat = t.MayRepeat.ToList(),
         };
 
         static TableFlushResult NotStarted(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.NotStarted, Error = t.Error };

@@ -105,7 +105,11 @@ namespace BinlogFlusher.Engine.Flushing
             context.Journal.Update(_ => entry.Phase = phase);
             context.Listener.TableProgress(new TableProgress
             {
-                Target = context.Target, Schema = entry.Schema, Table = entry.Table, RowsCopied = entry.RowsCopied, Stage = phase.ToString(),
+                Target = context.Target,
+                Schema = entry.Schema,
+                Table = entry.Table,
+                RowsCopied = entry.RowsCopied,
+                Stage = phase.ToString(),
                 Completed = phase == TablePhase.Restored,
             });
             await Task.CompletedTask.ConfigureAwait(false);
@@ -270,8 +274,12 @@ namespace BinlogFlusher.Engine.Flushing
 
         void ReportCopy(JournalTable entry, TableInfo table) => context.Listener.TableProgress(new TableProgress
         {
-            Target = context.Target, Schema = table.Schema, Table = table.Name, RowsCopied = entry.RowsCopied,
-            RowsEstimated = Math.Max(table.EstimatedRows, entry.RowsCopied), Stage = "Copying",
+            Target = context.Target,
+            Schema = table.Schema,
+            Table = table.Name,
+            RowsCopied = entry.RowsCopied,
+            RowsEstimated = Math.Max(table.EstimatedRows, entry.RowsCopied),
+            Stage = "Copying",
         });
 
         static MySqlParameter[] Parameters(string prefix, IReadOnlyList<object?>? values) => values is null

@@ -76,7 +76,11 @@ namespace BinlogFlusher.Engine.Restoring
                     plan.Journal = journal;
                     entries.AddRange(journal.Tables.Where(t => t.Phase != TablePhase.Skipped).Select(t => new RestoreEntry
                     {
-                        Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = request.StateFile,
+                        Schema = t.Schema,
+                        Table = t.Table,
+                        BackupTable = t.BackupTable,
+                        Phase = t.Phase,
+                        Source = request.StateFile,
                     }));
                 }
             }
