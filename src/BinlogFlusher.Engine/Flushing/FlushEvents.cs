@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using BinlogFlusher.Engine.Server;
 
 namespace BinlogFlusher.Engine.Flushing
@@ -54,6 +55,24 @@ namespace BinlogFlusher.Engine.Flushing
         public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
         public string? Error { get; set; }
         public override string ToString() => $"{Schema}.{Table}: {Status}, {Rows:N0} rows in {Chunks} chunk(s)";
+
+        /// <summary>A table's result from its journal entry; a table skipped or never started reports no progress.</summary>
+        internal static TableFlushResult Of(State.JournalTable entry, TableFlushStatus status, TimeSpan duration = default)
+        {
+            var progressed = status is not (TableFlushStatus.Skipped or TableFlushStatus.NotStarted);
+            return new TableFlushResult
+            {
+                Schema = entry.Schema,
+                Table = entry.Table,
+                BackupTable = entry.BackupTable,
+                Rows = progressed ? entry.RowsCopied : 0,
+                Chunks = progressed ? entry.Chunks : 0,
+                Duration = duration,
+                Status = status,
+                MayRepeat = progressed ? entry.MayRepeat.ToList() : (IReadOnlyList<string>)Array.Empty<string>(),
+                Error = status == TableFlushStatus.NotStarted ? entry.Error : null,
+            };
+        }
     }
 
     /// <summary>What a flush of one host did.</summary>

@@ -110,7 +110,7 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 result.Status = FlushStatus.Completed;
                 result.ReplicationAfter = result.ReplicationBefore;
-                result.Tables = journal.Tables.Select(t => Skipped(t)).ToList();
+                result.Tables = journal.Tables.Select(t => TableFlushResult.Of(t, TableFlushStatus.Skipped)).ToList();
                 return result;
             }
 
@@ -192,7 +192,7 @@ namespace BinlogFlusher.Engine.Flushing
                 if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
             });
             result.BinlogRanges = journal.BinlogRanges.ToList();
-            result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : t.Flushed ? FlushedEarlier(t) : t.Phase == TablePhase.Skipped ? Skipped(t) : NotStarted(t)).ToList();
+            result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);
@@ -264,16 +264,7 @@ namespace BinlogFlusher.Engine.Flushing
                     continue;
                 }
                 entry.Phase = TablePhase.Restored;
-                results[entry] = new TableFlushResult
-                {
-                    Schema = entry.Schema,
-                    Table = entry.Table,
-                    BackupTable = entry.BackupTable,
-                    Rows = entry.RowsCopied,
-                    Chunks = entry.Chunks,
-                    Status = TableFlushStatus.Restored,
-                    MayRepeat = entry.MayRepeat.ToList(),
-                };
+                results[entry] = TableFlushResult.Of(entry, TableFlushStatus.Restored);
             }
             // Tables the run never reached were not touched: close them in the server's record too, or the next run
             // would be refused for "unfinished" state that is not there.
@@ -337,20 +328,6 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         static string ServerFactsState(IReadOnlyList<ReplicationChannel> channels) => new ServerFacts { Channels = channels }.ReplicationState;
-
-        static TableFlushResult Skipped(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.Skipped };
-        static TableFlushResult FlushedEarlier(JournalTable t) => new TableFlushResult
-        {
-            Schema = t.Schema,
-            Table = t.Table,
-            BackupTable = t.BackupTable,
-            Rows = t.RowsCopied,
-            Chunks = t.Chunks,
-            Status = TableFlushStatus.FlushedEarlier,
-            MayRepeat = t.MayRepeat.ToList(),
-        };
-
-        static TableFlushResult NotStarted(JournalTable t) => new TableFlushResult { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Status = TableFlushStatus.NotStarted, Error = t.Error };
 
         static byte[] RandomBytes(int count)
         {

@@ -76,17 +76,7 @@ namespace BinlogFlusher.Engine.Flushing
                     $"{table.Schema}.{table.Name}: {entry.RowsCopied} rows were written to the binlog but the table holds {backupRows}. The table was restored; flush it again.");
 
             await RestoreAsync(entry, original, backup).ConfigureAwait(false);
-            return new TableFlushResult
-            {
-                Schema = table.Schema,
-                Table = table.Name,
-                BackupTable = entry.BackupTable,
-                Rows = entry.RowsCopied,
-                Chunks = entry.Chunks,
-                Duration = clock.Elapsed,
-                Status = TableFlushStatus.Flushed,
-                MayRepeat = entry.MayRepeat.ToList(),
-            };
+            return TableFlushResult.Of(entry, TableFlushStatus.Flushed, clock.Elapsed);
         }
 
         async Task RestoreAsync(JournalTable entry, string original, string backup)
