@@ -17,7 +17,7 @@ namespace BinlogFlusher.Engine.Flushing
 {
     /// <summary>
     /// Runs the flush of one host, top to bottom: journal, stop the applier, start coordinates, tables (at most
-    /// ThrottleLimit at once, each out of place only while it is flushed), end coordinates. On any failure or
+    /// ThrottleLimit at once, small ones in batches, each out of place only while it or its batch is flushed), end coordinates. On any failure or
     /// interruption every table is put back before it returns.
     /// </summary>
     public sealed class HostFlusher
@@ -31,7 +31,7 @@ namespace BinlogFlusher.Engine.Flushing
             this.listener = listener;
         }
 
-        /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "ChunkN", "Copied", "TwinDropped").</summary>
+        /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "BatchCounted", "ChunkN", "Copied", "TwinDropped").</summary>
         public Func<string, Task>? PhaseReached { get; set; }
 
         public static string DefaultStateFile(string host, int port, DateTimeOffset startedAt, string? directory = null) =>
@@ -202,25 +202,30 @@ namespace BinlogFlusher.Engine.Flushing
         async Task RunTablesAsync(FlushContext context, List<JournalTable> work, ConcurrentDictionary<JournalTable, TableFlushResult> results, CancellationToken cancellationToken)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var queue = new ConcurrentQueue<JournalTable>(work);
-            Exception? firstFailure = null;
             var candidates = plan.Candidates.ToDictionary(c => (c.Schema, c.Name));
+            var queue = new ConcurrentQueue<List<JournalTable>>(Units(work, candidates));
+            Exception? firstFailure = null;
 
             async Task WorkerAsync()
             {
                 ServerSession? session = null;
                 try
                 {
-                    while (!stop.IsCancellationRequested && queue.TryDequeue(out var entry))
+                    while (!stop.IsCancellationRequested && queue.TryDequeue(out var unit))
                     {
                         session ??= await context.OpenSessionAsync(stop.Token).ConfigureAwait(false);
                         var flusher = new TableFlusher(context, session);
                         try
                         {
-                            var tableResult = await flusher.FlushAsync(candidates[(entry.Schema, entry.Table)], entry, stop.Token).ConfigureAwait(false);
-                            results[entry] = tableResult;
-                            Interlocked.Increment(ref context.TablesDone);
-                            context.ReportHostProgress($"{entry.Schema}.{entry.Table} flushed");
+                            var unitResults = unit.Count == 1
+                                ? new[] { await flusher.FlushAsync(candidates[(unit[0].Schema, unit[0].Table)], unit[0], stop.Token).ConfigureAwait(false) }
+                                : await flusher.FlushBatchAsync(unit.Select(e => (candidates[(e.Schema, e.Table)], e)).ToList(), stop.Token).ConfigureAwait(false);
+                            foreach (var (entry, tableResult) in unit.Zip(unitResults, (e, r) => (e, r)))
+                            {
+                                results[entry] = tableResult;
+                                Interlocked.Increment(ref context.TablesDone);
+                            }
+                            context.ReportHostProgress(unit.Count == 1 ? $"{unit[0].Schema}.{unit[0].Table} flushed" : $"{unit.Count} small tables flushed");
                         }
                         finally
                         {
@@ -245,6 +250,34 @@ namespace BinlogFlusher.Engine.Flushing
             if (firstFailure is not null && !(firstFailure is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 throw firstFailure is OperationCanceledException ? new OperationCanceledException(cancellationToken) : firstFailure;
             cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>
+        /// What the workers take, in the journal's order: a table on its own, or small tables together (at most
+        /// TableFlusher.BatchTables of them, and by their estimates no more than one chunk of rows in all).
+        /// </summary>
+        List<List<JournalTable>> Units(List<JournalTable> work, Dictionary<(string, string), FlushCandidate> candidates)
+        {
+            var units = new List<List<JournalTable>>();
+            List<JournalTable>? batch = null;
+            long batchRows = 0;
+            foreach (var entry in work)
+            {
+                var candidate = candidates[(entry.Schema, entry.Table)];
+                if (!TableFlusher.Batchable(candidate, entry, plan.Options))
+                {
+                    units.Add(new List<JournalTable> { entry });
+                    continue;
+                }
+                if (batch is null || batch.Count >= TableFlusher.BatchTables || batchRows + candidate.Table.EstimatedRows > plan.Options.ChunkSize)
+                {
+                    units.Add(batch = new List<JournalTable>());
+                    batchRows = 0;
+                }
+                batch.Add(entry);
+                batchRows += candidate.Table.EstimatedRows;
+            }
+            return units;
         }
 
         async Task RestoreAllAsync(ServerSession control, FlushJournal journal, ConcurrentDictionary<JournalTable, TableFlushResult> results)

@@ -18,7 +18,7 @@ namespace BinlogFlusher.Engine.Flushing
     /// (unlogged), copy in keyset chunks (logged), drop the twin and rename the backup back (unlogged). The journal is
     /// written before each phase begins. Rename and restore steps are never cancelled half way; the copy is.
     /// </summary>
-    sealed class TableFlusher
+    sealed partial class TableFlusher
     {
         const int LockWaitTimeout = 1205;
         readonly FlushContext context;
@@ -71,9 +71,7 @@ namespace BinlogFlusher.Engine.Flushing
             await context.ReachedAsync("Copied").ConfigureAwait(false);
 
             var backupRows = Convert.ToInt64(await session.ScalarAsync($"SELECT COUNT(*) FROM {backup}", CancellationToken.None).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (backupRows != entry.RowsCopied)
-                throw new FlushException(FlushErrorKind.RowCountMismatch,
-                    $"{table.Schema}.{table.Name}: {entry.RowsCopied} rows were written to the binlog but the table holds {backupRows}. The table was restored; flush it again.");
+            if (backupRows != entry.RowsCopied) throw RowCountMismatch(table, entry.RowsCopied, backupRows);
 
             await RestoreAsync(entry, original, backup).ConfigureAwait(false);
             return TableFlushResult.Of(entry, TableFlushStatus.Flushed, clock.Elapsed);
@@ -128,8 +126,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task CopyAsync(FlushCandidate candidate, JournalTable entry, string backup, string original, CancellationToken cancellationToken)
         {
             var table = candidate.Table;
-            var columns = SqlText.IdentifierList(table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
-            var insert = $"SET SESSION sql_log_bin = 1; INSERT INTO {original} ({columns}) SELECT {columns} FROM {backup}";
+            var insert = "SET SESSION sql_log_bin = 1; " + InsertAll(table, original, backup);
             var reconnects = 0;
 
             if (candidate.ChunkKey.Count == 0)
@@ -211,6 +208,13 @@ namespace BinlogFlusher.Engine.Flushing
                 ReportCopy(entry, table);
                 await context.ReachedAsync("Chunk" + entry.Chunks.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>Every row of the backup into the twin, every column named (invisible ones too).</summary>
+        static string InsertAll(TableInfo table, string original, string backup)
+        {
+            var columns = SqlText.IdentifierList(table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
+            return $"INSERT INTO {original} ({columns}) SELECT {columns} FROM {backup}";
         }
 
         /// <summary>

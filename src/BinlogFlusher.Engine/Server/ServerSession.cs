@@ -74,6 +74,24 @@ namespace BinlogFlusher.Engine.Server
             return rows;
         }
 
+        /// <summary>The rows of every result set of a multi-statement, in order (statements without a result set give none).</summary>
+        public async Task<List<List<Row>>> QueryResultSetsAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
+        {
+            StatementRan?.Invoke(sql);
+            using var command = new MySqlCommand(sql, connection);
+            foreach (var parameter in parameters) command.Parameters.Add(parameter);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var sets = new List<List<Row>>();
+            do
+            {
+                if (reader.FieldCount == 0) continue;
+                var rows = new List<Row>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Row.From(reader));
+                sets.Add(rows);
+            } while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            return sets;
+        }
+
         // Dispose, not DisposeAsync: its return type differs between MySqlConnector's netstandard2.0 and net builds, and
         // the engine must bind to whichever build the host process loaded.
         public ValueTask DisposeAsync()

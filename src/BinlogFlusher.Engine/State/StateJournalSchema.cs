@@ -35,6 +35,11 @@ namespace BinlogFlusher.Engine
             "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", connection_id = CONNECTION_ID(), updated_at = CURRENT_TIMESTAMP(6) " +
             "WHERE table_schema = " + SqlText.Literal(schema) + " AND backup_name = " + SqlText.Literal(backup);
 
+        /// <summary>One statement for several tables of a run (schema, backup name) entering the same phase.</summary>
+        public static string SetPhase(IEnumerable<(string Schema, string Backup)> tables, State.TablePhase phase) =>
+            "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", connection_id = CONNECTION_ID(), updated_at = CURRENT_TIMESTAMP(6) " +
+            "WHERE (table_schema, backup_name) IN (" + string.Join(", ", tables.Select(t => "(" + SqlText.Literal(t.Schema) + ", " + SqlText.Literal(t.Backup) + ")")) + ")";
+
         /// <summary>Rows of runs that did not put every table back.</summary>
         public static async Task<List<Row>> ReadUnfinishedAsync(ServerSession session, CancellationToken cancellationToken)
         {
