@@ -248,7 +248,7 @@ static class Benchmark
         if (timed)
             Console.WriteLine("  (time from each statement's start to the next one's: the statement's round trip and the client work after it, the journal writes included)");
         if (report.JournalWrites > 0)
-            Console.WriteLine($"Journal (state file): about {report.JournalWrites:N0} writes of {report.JournalBytes / 1024.0:F0} KiB at {report.JournalWriteMilliseconds:F2} ms each (serialize, fsync, rename) = about {report.JournalWrites * report.JournalWriteMilliseconds / 1000:F1} s of client time.");
+            Console.WriteLine($"Journal (state file): {report.JournalWrites:N0} writes of about {report.JournalBytes / 1024.0:F0} KiB at {report.JournalWriteMilliseconds:F2} ms each (serialize, fsync, rename) = about {report.JournalWrites * report.JournalWriteMilliseconds / 1000:F1} s of client time.");
     }
 
     static async Task<string> ServerSettingsAsync(MySqlConnection admin, CancellationToken cancellationToken)

@@ -124,7 +124,8 @@ static class EngineFlush
         {
             var cpu = Environment.CpuUsage.TotalTime;
             clock.Restart();
-            var result = await new HostFlusher(plan, listener).FlushAsync(plan.Candidates, cancellationToken);
+            var flusher = new HostFlusher(plan, listener);
+            var result = await flusher.FlushAsync(plan.Candidates, cancellationToken);
             report.FlushSeconds = clock.Elapsed.TotalSeconds;
             report.ClientCpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
             sampler.Sample();
@@ -151,8 +152,7 @@ static class EngineFlush
                 report.JournalWriteMilliseconds = writes.Elapsed.TotalMilliseconds / samples;
                 report.JournalBytes = new FileInfo(copy.Path).Length;
                 File.Delete(copy.Path);
-                // One write before every phase (six a table), one after every chunk, and four for the host.
-                report.JournalWrites = journal.Tables.Where(t => t.Phase != TablePhase.Skipped).Sum(t => 6 + t.Chunks) + 4;
+                report.JournalWrites = flusher.JournalWrites;
             }
         }
         sampler.Stop();

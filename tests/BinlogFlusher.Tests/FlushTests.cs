@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Sandbox;
 using BinlogFlusher.Tests.Infrastructure;
 using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 
@@ -84,5 +87,50 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Contains(run.HostText, line => line.Contains("bf_shop.big") && line.Contains("Flush"));
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
+    public async Task IntegerKeysChunkByValueThroughAGapSparseKeysAndTheTypesExtremesWithinTheChunkSize()
+    {
+        // Chunks of 1000: dense integer keys go by value, a gap and sparse keys turn to boundary queries, and keys at
+        // the ends of their type neither overflow nor lose a row.
+        static string Rows(IEnumerable<string> keys) => string.Join(", ", keys.Select(k => $"({k}, 'row {k}')"));
+        await servers.OnPrimaryAsync(
+            "CREATE DATABASE bf_keys",
+            "CREATE TABLE bf_keys.gap (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.gap VALUES " + Rows(Enumerable.Range(1, 2500).Concat(Enumerable.Range(1_000_001, 2500)).Select(i => i.ToString(CultureInfo.InvariantCulture))),
+            "CREATE TABLE bf_keys.sparse (id BIGINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.sparse VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => ((long)i * 1_000_003).ToString(CultureInfo.InvariantCulture))),
+            "CREATE TABLE bf_keys.signed_ends (id BIGINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.signed_ends VALUES " + Rows(Enumerable.Range(0, 1500).SelectMany(i => new[] { long.MinValue + i, long.MaxValue - i }).Select(k => k.ToString(CultureInfo.InvariantCulture))),
+            "CREATE TABLE bf_keys.unsigned_top (id BIGINT UNSIGNED PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.unsigned_top VALUES " + Rows(Enumerable.Range(0, 2500).Select(i => (ulong.MaxValue - (ulong)i).ToString(CultureInfo.InvariantCulture))),
+            "CREATE TABLE bf_keys.tiny (id TINYINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.tiny VALUES " + Rows(Enumerable.Range(-128, 256).Select(i => i.ToString(CultureInfo.InvariantCulture))));
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_keys");
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_keys -ChunkSize 1000 -Confirm:$false -Verbose", Variables(servers));
+
+        var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Equal(before.Sum(t => t.Rows), result.Rows);
+        // The sparse keys would take 3000 one-row chunks by value; after the first they go by boundary queries.
+        Assert.InRange(result.Tables.Single(t => t.Table == "sparse").Chunks, 3, 6);
+        Assert.InRange(result.Tables.Single(t => t.Table == "gap").Chunks, 5, 10);
+        // Boundary queries read the backup: none for the dense keys, some for the sparse ones.
+        bool BoundaryQueried(string table) => run.Verbose.Any(v => v.Message.Contains("LIMIT 1 OFFSET") && v.Message.Contains(result.Tables.Single(t => t.Table == table).BackupTable));
+        Assert.False(BoundaryQueried("unsigned_top"), "the dense unsigned keys needed no boundary query");
+        Assert.True(BoundaryQueried("sparse"), "the sparse keys went on by boundary queries");
+        var after = await TableState.ReadAllAsync(servers.Replica, "bf_keys");
+        AssertSameTables(before, after);
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        await AssertBinlogHoldsExactlyOnceAsync(servers, result, after);
+
+        var decoded = await BinlogTools.DecodeAsync(servers.Replica, result.BinlogStart!.File, result.BinlogStart.Position, result.BinlogEnd!.File, result.BinlogEnd.Position);
+        var transactions = Regex.Matches(decoded, @"^(?:BEGIN|START TRANSACTION)\n(.*?)^COMMIT", RegexOptions.Multiline | RegexOptions.Singleline)
+            .Select(m => Regex.Matches(m.Groups[1].Value, "^### INSERT INTO ", RegexOptions.Multiline).Count).Where(n => n > 0).ToList();
+        Assert.Equal(result.Rows, transactions.Sum());
+        Assert.All(transactions, n => Assert.InRange(n, 1, 1000));
+        File.Delete(result.StateFile);
     }
 }

@@ -34,6 +34,9 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "BatchCounted", "ChunkN", "Copied", "TwinDropped").</summary>
         public Func<string, Task>? PhaseReached { get; set; }
 
+        /// <summary>How many times the last FlushAsync wrote the state file (a figure for the benchmark).</summary>
+        public int JournalWrites { get; private set; }
+
         public static string DefaultStateFile(string host, int port, DateTimeOffset startedAt, string? directory = null) =>
             Path.Combine(directory ?? Directory.GetCurrentDirectory(),
                 $"binlogflush-{SafeFileName(host)}-{port.ToString(CultureInfo.InvariantCulture)}-{startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.json");
@@ -191,6 +194,7 @@ namespace BinlogFlusher.Engine.Flushing
                 j.Status = result.Status.ToString();
                 if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
             });
+            JournalWrites = file.Writes;
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);

@@ -70,8 +70,13 @@ namespace BinlogFlusher.Engine.Flushing
             await CopyAsync(candidate, entry, backup, original, cancellationToken).ConfigureAwait(false);
             await context.ReachedAsync("Copied").ConfigureAwait(false);
 
-            var backupRows = Convert.ToInt64(await session.ScalarAsync($"SELECT COUNT(*) FROM {backup}", CancellationToken.None).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (backupRows != entry.RowsCopied) throw RowCountMismatch(table, entry.RowsCopied, backupRows);
+            // A chunked copy is complete by construction: its key ranges follow each other from the first key to past the
+            // last, and each bounded chunk was checked. A copy in one statement is counted against the table here.
+            if (candidate.ChunkKey.Count == 0)
+            {
+                var backupRows = Convert.ToInt64(await session.ScalarAsync($"SELECT COUNT(*) FROM {backup}", CancellationToken.None).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                if (backupRows != entry.RowsCopied) throw RowCountMismatch(table, entry.RowsCopied, backupRows);
+            }
 
             await RestoreAsync(entry, original, backup).ConfigureAwait(false);
             return TableFlushResult.Of(entry, TableFlushStatus.Flushed, clock.Elapsed);
@@ -151,14 +156,37 @@ namespace BinlogFlusher.Engine.Flushing
             var forceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
             entry.ChunkKeyColumns = keyNames;
 
-            // The upper key of the chunk after lastKey: the chunk's last row, or null when fewer than a chunk remain.
+            // A single integer key is chunked by value while it is dense: ChunkSize consecutive integers hold at most
+            // ChunkSize rows, so no boundary query walks the key first (that walk is one more read of the whole table).
+            // A chunk of such a range that copies fewer than half of ChunkSize (gaps, sparse keys) turns the rest of
+            // the table over to boundary queries, so sparse keys never run as thousands of tiny chunks.
+            var byValue = IsIntegerKey(candidate);
+            decimal minKey = 0, maxKey = 0;
+
+            // The upper key of the chunk after lastKey, or null when it is the last chunk.
             async Task<List<object?>?> BoundaryAsync(List<object?>? lastKey)
             {
+                if (byValue)
+                {
+                    var upperValue = lastKey is null ? minKey + (context.Options.ChunkSize - 1) : Convert.ToDecimal(lastKey[0], CultureInfo.InvariantCulture) + context.Options.ChunkSize;
+                    return upperValue < maxKey ? new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], upperValue) } : null;
+                }
                 var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
                 var boundary = await session.QueryAsync(
                     $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {context.Options.ChunkSize - 1}",
                     cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
                 return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
+            }
+
+            if (byValue)
+            {
+                var bounds = await WithReconnectAsync(() => session.QueryAsync($"SELECT MIN({keyList}), MAX({keyList}) FROM {backup}", cancellationToken), null, entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+                if (bounds[0][0] is null || bounds[0][1] is null) byValue = false;
+                else
+                {
+                    minKey = Convert.ToDecimal(bounds[0][0], CultureInfo.InvariantCulture);
+                    maxKey = Convert.ToDecimal(bounds[0][1], CultureInfo.InvariantCulture);
+                }
             }
 
             string Range(List<object?>? lastKey, List<object?>? upperKey) =>
@@ -187,6 +215,10 @@ namespace BinlogFlusher.Engine.Flushing
                     () => ExecuteChunkAsync($"{insert}{forceIndex}{where} ORDER BY {keyList}", Parameters("l", chunkLast).Concat(Parameters("u", chunkUpper)).ToArray(), cancellationToken),
                     Range(chunkLast, chunkUpper), entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
 
+                // A chunk up to a boundary found by a query holds exactly ChunkSize rows (the key is unique): anything else
+                // means the backup changed under the copy. The last chunk takes whatever follows, as a range of integers does.
+                if (upper is not null && !byValue && rows != context.Options.ChunkSize)
+                    throw RowCountMismatch(table, entry.RowsCopied + rows, entry.RowsCopied + context.Options.ChunkSize);
                 entry.RowsCopied += rows;
                 entry.Chunks++;
                 Interlocked.Add(ref context.RowsCopied, rows);
@@ -197,6 +229,7 @@ namespace BinlogFlusher.Engine.Flushing
                     ReportCopy(entry, table);
                     return;
                 }
+                if (byValue && rows < context.Options.ChunkSize / 2) byValue = false;
                 // One journal write a chunk: the committed key, and the bounds of the chunk that runs next.
                 last = upper;
                 upper = await WithReconnectAsync(() => BoundaryAsync(last), null, entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
@@ -209,6 +242,15 @@ namespace BinlogFlusher.Engine.Flushing
                 await context.ReachedAsync("Chunk" + entry.Chunks.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             }
         }
+
+        static readonly string[] IntegerTypes = { "tinyint", "smallint", "mediumint", "int", "integer", "bigint" };
+
+        static bool IsIntegerKey(FlushCandidate candidate) =>
+            candidate.ChunkKey.Count == 1 && IntegerTypes.Contains(candidate.ChunkKey[0].DataType, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>A key value inside the column's range (it lies below the table's largest key), bound as long or ulong so the ends of BIGINT do not overflow.</summary>
+        static object IntegerKeyValue(ColumnInfo column, decimal value) =>
+            column.ColumnType.IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? (object)(ulong)value : (long)value;
 
         /// <summary>Every row of the backup into the twin, every column named (invisible ones too).</summary>
         static string InsertAll(TableInfo table, string original, string backup)
