@@ -27,7 +27,7 @@
 
 .PARAMETER BenchmarkArgument
     Arguments for the benchmark program (Bench only), passed after "--" to dotnet run, for example
-    --filter '*Chunk*'. Any arguments left over on the command line land here.
+    --rows 500000 --small-tables 0. Any arguments left over on the command line land here.
 
 .EXAMPLE
     ./build.ps1
@@ -40,9 +40,9 @@
     Starts from a clean tree, runs the xunit suite and the Pester tests, then writes out/BinlogFlusher.<version>.nupkg.
 
 .EXAMPLE
-    ./build.ps1 Bench --filter '*Chunk*'
+    ./build.ps1 Bench --rows 500000 --chunk-sizes 5000,20000
 
-    Runs the benchmarks whose names match *Chunk*.
+    Runs the throughput benchmark on 500,000 rows, with a sweep of two more chunk sizes (README.md, Performance).
 #>
 #Requires -Version 5.1
 [CmdletBinding(PositionalBinding = $false)]

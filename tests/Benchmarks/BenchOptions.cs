@@ -18,8 +18,8 @@ sealed class BenchOptions
           --small-rows N     rows per small table (default 100)
           --throttle N       tables copied at once, in (a) and (b) (default the engine's, 4)
           --chunk-size N     rows per chunk in (b) (default the engine's)
-          --chunk-sizes L    also run (b) once per chunk size in the comma-separated list L (a sweep; adds a run each)
-          --rounds N         measure (a) then (b) N times on the large dataset and report the median (default 3)
+          --chunk-sizes L    a sweep: in every round, also run (b) with each chunk size of the comma-separated list L
+          --rounds N         measure (a) and (b) N times on the large dataset, in turns, and report the median (default 5)
           --state-dir DIR    where the engine writes its state file (default: the sandbox's folder)
         """;
 
@@ -30,7 +30,7 @@ sealed class BenchOptions
     public int Throttle { get; private set; } = FlushOptions.DefaultThrottleLimit;
     public int? ChunkSize { get; private set; }
     public IReadOnlyList<int> ChunkSweep { get; private set; } = [];
-    public int Rounds { get; private set; } = 3;
+    public int Rounds { get; private set; } = 5;
     public string? StateDirectory { get; private set; }
     public bool Help { get; private set; }
 

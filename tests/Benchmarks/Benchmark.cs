@@ -11,8 +11,6 @@ namespace BinlogFlusher.Benchmarks;
 /// <summary>The whole run: a throwaway replica, the large dataset with (a) and (b), the optional chunk-size sweep, then many small tables.</summary>
 static class Benchmark
 {
-    const int BufferPoolMegabytes = 3072;
-
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -22,9 +20,12 @@ static class Benchmark
         Console.WriteLine($"Options: --rows {options.Rows} --tables {options.Tables} --small-tables {options.SmallTables} --small-rows {options.SmallRows} " +
                           $"--throttle {options.Throttle} --chunk-size {chunkSize}" + (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
 
+        // A buffer pool that holds the whole dataset (about 600 bytes a row on disk, and room to spare), so (a) and (b)
+        // measure the binlog path, not the disk; at most a third of the memory, for the two servers and the page cache.
+        var bufferPool = (int)Math.Clamp(options.Rows * 900L / 1048576, 1024, Math.Max(1024, MemoryBytes() / 3 / 1048576));
         await using var pair = await LocalReplicaPair.StartAsync(new LocalReplicaPairOptions
         {
-            BufferPoolMegabytes = BufferPoolMegabytes,
+            BufferPoolMegabytes = bufferPool,
             // A redo log that holds the whole build, so the build does not stall on checkpoints.
             ExtraSettings = ["innodb_log_file_size=1G"],
         }, cancellationToken);
@@ -47,39 +48,48 @@ static class Benchmark
         var stateDirectory = options.StateDirectory ?? pair.RootDirectory;
         string StateFile(string name) => Path.Combine(stateDirectory, name + ".json");
         var rounds = new List<Round>();
+        var sweep = new List<(int Round, WorkerReport Report, BinlogScan Scan)>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine($"Round {round} of {options.Rounds}: (a) server limit, one INSERT INTO <blackhole twin> SELECT * per table, {options.Throttle} at a time...");
-            var (limit, limitStart, limitEnd) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, options.Throttle, replicaProcess, cancellationToken);
-            var limitScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, limitStart, limitEnd, cancellationToken);
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine($"Round {round} of {options.Rounds}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), chunks of {chunkSize:N0}, {options.Throttle} at a time, in a worker process...");
-            var engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
-            var engineScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, engine.Start, engine.End, cancellationToken);
-            rounds.Add(new Round(limit, limitScan, engine, engineScan));
+            // (a) first in odd rounds, (b) first in even ones, so neither always runs on a machine the other just warmed or loaded.
+            ServerLimitResult limit = null!;
+            BinlogScan limitScan = null!;
+            WorkerReport engine = null!;
+            BinlogScan engineScan = null!;
+            IReadOnlyList<(BinlogTransaction Transaction, long Rows)> largest = [];
+            foreach (var engineNow in round % 2 == 1 ? new[] { false, true } : new[] { true, false })
+            {
+                await SettleAsync(admin, cancellationToken);
+                if (!engineNow)
+                {
+                    Console.WriteLine($"Round {round} of {options.Rounds}: (a) server limit, one INSERT INTO <blackhole twin> SELECT * per table, {options.Throttle} at a time...");
+                    var (result, start, end) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, options.Throttle, replicaProcess, cancellationToken);
+                    (limit, limitScan) = (result, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, start, end, cancellationToken));
+                }
+                else
+                {
+                    Console.WriteLine($"Round {round} of {options.Rounds}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), chunks of {chunkSize:N0}, {options.Throttle} at a time, in a worker process...");
+                    engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
+                    engineScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, engine.Start, engine.End, cancellationToken);
+                    largest = await CountLargestAsync(pair, engineScan, cancellationToken);
+                }
+            }
+            rounds.Add(new Round(limit, limitScan, engine, engineScan, largest));
             Console.WriteLine($"  (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, client CPU {engine.ClientCpuSeconds:F2} s; ratio {rounds[^1].Ratio:F3}; load average {LoadAverage()}");
+            // The sweep runs in every round, against that round's (a), in an order that turns round by round.
+            foreach (var sweepSize in options.ChunkSweep.Skip(round % Math.Max(1, options.ChunkSweep.Count)).Concat(options.ChunkSweep.Take(round % Math.Max(1, options.ChunkSweep.Count))))
+            {
+                await SettleAsync(admin, cancellationToken);
+                var report = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, sweepSize, StateFile($"bench-state-{round}-{sweepSize}"), replicaProcess, cancellationToken);
+                sweep.Add((round, report, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, report.Start, report.End, cancellationToken)));
+                Console.WriteLine($"  (b) chunks of {sweepSize:N0}: {report.FlushSeconds:F2} s, server CPU {report.ServerCpuSeconds:F2} s, client CPU {report.ClientCpuSeconds:F2} s; ratio {Rate(report.Rows, report.FlushSeconds) / Rate(limit.Rows, limit.Seconds):F3}");
+            }
         }
         // The round whose ratio is the median stands for the run; every round is listed.
         var median = rounds.OrderBy(r => r.Ratio).ElementAt(rounds.Count / 2);
         var (limitResult, limitBinlog, engineResult, engineBinlog) = (median.Limit, median.LimitScan, median.Engine, median.EngineScan);
 
-        Console.WriteLine("Counting the rows of each table's largest transaction of (b) with mariadb-binlog...");
-        var largestRows = new List<(BinlogTransaction Transaction, long Rows)>();
-        foreach (var group in engineBinlog.RowTransactions.GroupBy(t => t.Table))
-        {
-            var largest = group.MaxBy(t => t.Bytes)!;
-            largestRows.Add((largest, await Binlog.CountRowsAsync(pair.ReplicaBinlogPath(largest.File), largest, cancellationToken)));
-        }
-
-        var sweep = new List<(WorkerReport Report, BinlogScan Scan)>();
-        foreach (var sweepSize in options.ChunkSweep)
-        {
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine($"(b) sweep: chunks of {sweepSize:N0}...");
-            var report = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, sweepSize, StateFile($"bench-state-sweep-{sweepSize}"), replicaProcess, cancellationToken);
-            sweep.Add((report, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, report.Start, report.End, cancellationToken)));
-        }
+        var largestRows = median.Largest;
 
         Console.WriteLine();
         Console.WriteLine($"== Large tables: {options.Tables} tables, {options.Rows:N0} rows, {Mib(size.FileBytes)} on disk, throttle {options.Throttle} ==");
@@ -89,9 +99,14 @@ static class Benchmark
         var biggest = largestRows.MaxBy(r => r.Transaction.Bytes);
         PrintRow($"(b) engine, chunks of {chunkSize:N0}", engineResult.FlushSeconds, engineResult.Rows, engineBinlog, $"{biggest.Transaction?.Table}, {biggest.Rows:N0} rows");
         var bytesRatio = Rate(engineBinlog.Bytes, engineResult.FlushSeconds) / Rate(limitBinlog.Bytes, limitResult.Seconds);
-        Console.WriteLine($"Ratio (b)/(a): {median.Ratio:F3} in rows/s, {bytesRatio:F3} in binlog bytes/s.");
-        Console.WriteLine($"CPU: (a) server {limitResult.ServerCpuSeconds:F2} s; (b) server {engineResult.ServerCpuSeconds:F2} s + client {engineResult.ClientCpuSeconds:F2} s " +
-                          $"(work ratio (a)/(b) {limitResult.ServerCpuSeconds / (engineResult.ServerCpuSeconds + engineResult.ClientCpuSeconds):F3}: how much more CPU the engine spends, whatever else runs on the machine).");
+        Console.WriteLine($"Ratio (b)/(a): {median.Ratio:F3} in rows/s, {bytesRatio:F3} in binlog bytes/s (the median round).");
+        var bestLimit = rounds.Min(r => r.Limit.Seconds);
+        var bestEngine = rounds.Min(r => r.Engine.FlushSeconds);
+        Console.WriteLine($"Best of {rounds.Count} rounds (what other load on the machine slowed least): (a) {bestLimit:F2} s, {Rate(limitResult.Rows, bestLimit):N0} rows/s; " +
+                          $"(b) {bestEngine:F2} s, {Rate(engineResult.Rows, bestEngine):N0} rows/s; ratio {bestLimit / bestEngine:F3}.");
+        Console.WriteLine($"CPU seconds, medians of the rounds (less disturbed by other load than wall time): (a) server {Median(rounds.Select(r => r.Limit.ServerCpuSeconds)):F2}; " +
+                          $"(b) server {Median(rounds.Select(r => r.Engine.ServerCpuSeconds)):F2} + client {Median(rounds.Select(r => r.Engine.ClientCpuSeconds)):F2}. " +
+                          $"Server work (a)/(b): {Median(rounds.Select(r => r.Limit.ServerCpuSeconds / r.Engine.ServerCpuSeconds)):F3}; with the client's: {Median(rounds.Select(r => r.Limit.ServerCpuSeconds / (r.Engine.ServerCpuSeconds + r.Engine.ClientCpuSeconds))):F3}.");
         var maxRows = largestRows.Count == 0 ? 0 : largestRows.Max(r => r.Rows);
         Console.WriteLine($"Largest transaction of (b): {Mib(engineBinlog.Largest?.Bytes ?? 0)}; most rows in one transaction: {maxRows:N0} " +
                           $"({(maxRows <= chunkSize ? "within" : "OVER")} the chunk size of {chunkSize:N0}); {engineBinlog.RowTransactions.Count():N0} row transactions for {engineResult.TableTimings.Sum(t => t.Chunks):N0} chunks.");
@@ -109,11 +124,30 @@ static class Benchmark
         if (sweep.Count > 0)
         {
             Console.WriteLine();
-            Console.WriteLine("Chunk size sweep (b), against the median (a):");
+            Console.WriteLine($"Chunk size sweep (b), medians over {options.Rounds} rounds, each run against its round's (a):");
             Console.WriteLine("   chunk size  seconds     rows/s  ratio to (a)  server CPU s  client CPU s  transactions  largest transaction  peak memory");
-            foreach (var (report, scan) in sweep.Prepend((engineResult, engineBinlog)).OrderBy(s => s.Item1.ChunkSize))
-                Console.WriteLine($"  {report.ChunkSize,11:N0} {report.FlushSeconds,8:F2} {Rate(report.Rows, report.FlushSeconds),10:N0} {Rate(report.Rows, report.FlushSeconds) / Rate(limitResult.Rows, limitResult.Seconds),13:F3} {report.ServerCpuSeconds,13:F2} {report.ClientCpuSeconds,13:F2} " +
-                                  $"{scan.RowTransactions.Count(),13:N0} {Mib(scan.Largest?.Bytes ?? 0),20} {Mib(report.PeakWorkingSetBytes),12}");
+            var all = sweep.Concat(rounds.Select((r, i) => (Round: i + 1, Report: r.Engine, Scan: r.EngineScan)));
+            foreach (var group in all.GroupBy(s => s.Report.ChunkSize).OrderBy(g => g.Key))
+            {
+                double Median(Func<(int Round, WorkerReport Report, BinlogScan Scan), double> value) => group.Select(value).OrderBy(v => v).ElementAt(group.Count() / 2);
+                var ratio = Median(s => Rate(s.Report.Rows, s.Report.FlushSeconds) / Rate(rounds[s.Round - 1].Limit.Rows, rounds[s.Round - 1].Limit.Seconds));
+                var any = group.First();
+                Console.WriteLine($"  {group.Key,11:N0} {Median(s => s.Report.FlushSeconds),8:F2} {Median(s => Rate(s.Report.Rows, s.Report.FlushSeconds)),10:N0} {ratio,13:F3} " +
+                                  $"{Median(s => s.Report.ServerCpuSeconds),13:F2} {Median(s => s.Report.ClientCpuSeconds),13:F2} {any.Scan.RowTransactions.Count(),13:N0} {Mib(any.Scan.Largest?.Bytes ?? 0),20} {Mib((long)Median(s => s.Report.PeakWorkingSetBytes)),12}");
+            }
+        }
+
+        // ---- Where the time of the large tables goes: one worker, so each statement's time is its own ----
+        {
+            await SettleAsync(admin, cancellationToken);
+            Console.WriteLine();
+            Console.WriteLine("(a) and (b) once more with one worker (throttle 1), to see where the time goes...");
+            var (serialLimit, _, _) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, 1, replicaProcess, cancellationToken);
+            await SettleAsync(admin, cancellationToken);
+            var profile = await MeasureEngineAsync(pair.Replica, Dataset.Schema, 1, chunkSize, StateFile("bench-profile"), replicaProcess, cancellationToken);
+            Console.WriteLine($"== Large tables, one worker: (a) {serialLimit.Seconds:F2} s (server CPU {serialLimit.ServerCpuSeconds:F2} s); " +
+                              $"(b) {profile.FlushSeconds:F2} s (server CPU {profile.ServerCpuSeconds:F2} s, client CPU {profile.ClientCpuSeconds:F2} s); ratio {serialLimit.Seconds / profile.FlushSeconds:F3} ==");
+            PrintStatements(profile, perChunk: true);
         }
 
         // ---- Many small tables ----
@@ -136,7 +170,7 @@ static class Benchmark
             var smallScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, small.Start, small.End, cancellationToken);
 
             await SettleAsync(admin, cancellationToken);
-            Console.WriteLine("(b) engine on the small tables again, one at a time, to see where the time goes...");
+            Console.WriteLine("(b) engine on the small tables again, one worker (throttle 1), to see where the time goes...");
             var profile = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, 1, chunkSize, StateFile("bench-small-profile"), replicaProcess, cancellationToken);
 
             Console.WriteLine();
@@ -144,8 +178,9 @@ static class Benchmark
             Console.WriteLine("                                        seconds   tables/s     rows/s  round trips a table");
             Console.WriteLine($"  (a) server limit, plain statements   {smallLimit.Seconds,8:F1} {options.SmallTables / smallLimit.Seconds,10:F1} {Rate(smallLimit.Rows, smallLimit.Seconds),10:N0} {(double)smallLimit.Statements / options.SmallTables,20:F1}");
             Console.WriteLine($"  (b) engine                           {small.FlushSeconds,8:F1} {small.Tables / small.FlushSeconds,10:F1} {Rate(small.Rows, small.FlushSeconds),10:N0} {(double)small.Statements.Values.Sum() / small.Tables,20:F1}");
-            Console.WriteLine($"  (b) engine, one table at a time      {profile.FlushSeconds,8:F1} {profile.Tables / profile.FlushSeconds,10:F1} {Rate(profile.Rows, profile.FlushSeconds),10:N0} {(double)profile.Statements.Values.Sum() / profile.Tables,20:F1}");
+            Console.WriteLine($"  (b) engine, throttle 1 (the profile) {profile.FlushSeconds,8:F1} {profile.Tables / profile.FlushSeconds,10:F1} {Rate(profile.Rows, profile.FlushSeconds),10:N0} {(double)profile.Statements.Values.Sum() / profile.Tables,20:F1}");
             Console.WriteLine($"Ratio (b)/(a): {(small.Tables / small.FlushSeconds) / (options.SmallTables / smallLimit.Seconds):F3} in tables/s. Binlog: (a) {Mib(smallLimitScan.Bytes)}, (b) {Mib(smallScan.Bytes)}; largest transaction of (b) {Mib(smallScan.Largest?.Bytes ?? 0)}.");
+            Console.WriteLine($"CPU seconds: (a) server {smallLimit.ServerCpuSeconds:F2}; (b) server {small.ServerCpuSeconds:F2} + client {small.ClientCpuSeconds:F2}.");
             Console.WriteLine($"Reading the plan (information_schema, once for all tables): {small.PlanSeconds:F2} s in {small.PlanStatements} statements.");
             PrintMemory(small);
             PrintStatements(profile, perChunk: false);
@@ -156,9 +191,21 @@ static class Benchmark
         return 0;
     }
 
-    sealed record Round(ServerLimitResult Limit, BinlogScan LimitScan, WorkerReport Engine, BinlogScan EngineScan)
+    sealed record Round(ServerLimitResult Limit, BinlogScan LimitScan, WorkerReport Engine, BinlogScan EngineScan, IReadOnlyList<(BinlogTransaction Transaction, long Rows)> Largest)
     {
         public double Ratio => Rate(Engine.Rows, Engine.FlushSeconds) / Rate(Limit.Rows, Limit.Seconds);
+    }
+
+    /// <summary>Each table's largest transaction of a range, its rows counted by mariadb-binlog (the binlog is purged at the next settle).</summary>
+    static async Task<IReadOnlyList<(BinlogTransaction Transaction, long Rows)>> CountLargestAsync(LocalReplicaPair pair, BinlogScan scan, CancellationToken cancellationToken)
+    {
+        var counted = new List<(BinlogTransaction, long)>();
+        foreach (var group in scan.RowTransactions.GroupBy(t => t.Table))
+        {
+            var largest = group.MaxBy(t => t.Bytes)!;
+            counted.Add((largest, await Binlog.CountRowsAsync(pair.ReplicaBinlogPath(largest.File), largest, cancellationToken)));
+        }
+        return counted;
     }
 
     static async Task<(ServerLimitResult Result, BinlogPosition Start, BinlogPosition End)> MeasureServerLimitAsync(MySqlConnection admin, ConnectionSettings settings, string schema, int throttle, int serverProcess, CancellationToken cancellationToken)
@@ -171,17 +218,12 @@ static class Benchmark
         return (result, start, end);
     }
 
-    static async Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken)
-    {
-        var cpu = ServerCpu(serverProcess);
-        var report = await EngineFlush.RunAsync(replica, schema, throttle, chunkSize, stateFile, cancellationToken);
-        // Includes the plan's few statements and the worker's start: both are small next to the copy.
-        report.ServerCpuSeconds = ServerCpu(serverProcess) - cpu;
-        return report;
-    }
+    // The worker measures the server's CPU around FlushAsync itself, the plan read left out.
+    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken) =>
+        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, stateFile, serverProcess, cancellationToken);
 
     /// <summary>CPU seconds the server process has used so far (user + system), from /proc.</summary>
-    static double ServerCpu(int processId)
+    public static double ServerCpu(int processId)
     {
         using var process = Process.GetProcessById(processId);
         return process.TotalProcessorTime.TotalSeconds;
@@ -218,7 +260,10 @@ static class Benchmark
         {
             await Dataset.ExecuteAsync(admin, $"SET GLOBAL innodb_max_dirty_pages_pct = {before[0]}; SET GLOBAL innodb_io_capacity = {before[1]}; SET GLOBAL innodb_io_capacity_max = {before[2]}", cancellationToken);
         }
+        // A new binlog file for the next phase; the ones before it are scanned already: purged, so a long run does not fill the disk.
         await Dataset.ExecuteAsync(admin, "FLUSH BINARY LOGS", cancellationToken);
+        var current = await Binlog.PositionAsync(admin, cancellationToken);
+        await Dataset.ExecuteAsync(admin, $"PURGE BINARY LOGS TO '{current.File}'", cancellationToken);
         using (var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }))
             if (sync is not null) await sync.WaitForExitAsync(cancellationToken);
     }
@@ -237,7 +282,7 @@ static class Benchmark
     {
         var statements = report.Statements.Values.Sum();
         var chunks = report.TableTimings.Sum(t => t.Chunks);
-        Console.WriteLine($"Round trips of (b){(report.Throttle == 1 ? ", one table at a time" : "")}: {statements:N0} for {report.Tables:N0} tables and {chunks:N0} chunks ({(double)statements / Math.Max(1, report.Tables):F1} a table), plus {report.PlanStatements} to read the plan.");
+        Console.WriteLine($"Round trips of (b){(report.Throttle == 1 ? ", one worker" : "")}: {statements:N0} for {report.Tables:N0} tables and {chunks:N0} chunks ({(double)statements / Math.Max(1, report.Tables):F1} a table), plus {report.PlanStatements} to read the plan.");
         var timed = report.Throttle == 1;
         foreach (var (kind, count) in report.Statements.OrderByDescending(p => report.StatementSeconds.GetValueOrDefault(p.Key)).ThenByDescending(p => p.Value))
         {
@@ -248,7 +293,7 @@ static class Benchmark
         if (timed)
             Console.WriteLine("  (time from each statement's start to the next one's: the statement's round trip and the client work after it, the journal writes included)");
         if (report.JournalWrites > 0)
-            Console.WriteLine($"Journal (state file): {report.JournalWrites:N0} writes of about {report.JournalBytes / 1024.0:F0} KiB at {report.JournalWriteMilliseconds:F2} ms each (serialize, fsync, rename) = about {report.JournalWrites * report.JournalWriteMilliseconds / 1000:F1} s of client time.");
+            Console.WriteLine($"Journal (state file): {report.JournalWrites:N0} writes; the last one {report.JournalBytes / 1024.0:F0} KiB, written again in {report.JournalWriteMilliseconds:F2} ms (serialize, fsync, rename): about {report.JournalWrites * report.JournalWriteMilliseconds / 1000:F1} s of client time, under the journal's lock.");
     }
 
     static async Task<string> ServerSettingsAsync(MySqlConnection admin, CancellationToken cancellationToken)
@@ -257,6 +302,10 @@ static class Benchmark
         var rows = await Dataset.QueryAsync(admin, $"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({string.Join(", ", names.Select(n => "'" + n + "'"))})", cancellationToken);
         return string.Join(", ", rows.Select(r => $"{r[0]}={(r[0] is "innodb_buffer_pool_size" or "max_binlog_size" ? Mib(Convert.ToInt64(r[1], CultureInfo.InvariantCulture)) : r[1])}"));
     }
+
+    static long MemoryBytes() =>
+        File.Exists("/proc/meminfo") && File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) is { } line &&
+        long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb) ? kb * 1024 : 8L << 30;
 
     static string Machine()
     {
@@ -267,6 +316,12 @@ static class Benchmark
     }
 
     static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 
     static double Rate(long count, double seconds) => seconds <= 0 ? 0 : count / seconds;
 
