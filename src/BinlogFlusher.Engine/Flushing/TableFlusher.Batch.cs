@@ -50,7 +50,7 @@ namespace BinlogFlusher.Engine.Flushing
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the tables are out of place: the caller restores them whatever happens.
-            context.Journal.Update(_ => entries.ForEach(e => e.CreateAttempted = true));
+            entries.ForEach(e => e.CreateAttempted = true);
             await EnterPhaseAsync(entries, TablePhase.Created).ConfigureAwait(false);
             await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; SET SESSION sql_log_bin = 1; " +
                                        string.Join("; ", all.Select(i => $"USE {SqlText.Identifier(tables[i].Candidate.Schema)}; {loggedCreates[i]}")), CancellationToken.None).ConfigureAwait(false);
@@ -63,7 +63,7 @@ namespace BinlogFlusher.Engine.Flushing
             await context.ReachedAsync("Twin").ConfigureAwait(false);
 
             // Counted first: a table holding more than a chunk after all (its estimate was off) is copied in chunks on its own.
-            context.Journal.Update(_ => entries.ForEach(e => e.CopyStarted = true));
+            entries.ForEach(e => e.CopyStarted = true);
             await EnterPhaseAsync(entries, TablePhase.Copying).ConfigureAwait(false);
             var counted = await session.QueryResultSetsAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; " +
                                                              string.Join("; ", backups.Select(b => $"SELECT COUNT(*) FROM {b}")), cancellationToken).ConfigureAwait(false);
@@ -109,43 +109,9 @@ namespace BinlogFlusher.Engine.Flushing
             }
             await context.ReachedAsync("Copied").ConfigureAwait(false);
 
-            await EnterPhaseAsync(entries, TablePhase.Restoring).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; DROP TABLE {string.Join(", ", originals)}", CancellationToken.None).ConfigureAwait(false);
-            await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
-            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {string.Join(", ", all.Select(i => backups[i] + " TO " + originals[i]))}").ConfigureAwait(false);
-            entries.ForEach(e => e.Flushed = true);
-            await EnterPhaseAsync(entries, TablePhase.Restored).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}", CancellationToken.None).ConfigureAwait(false);
+            await RestoreAsync(entries, originals, backups).ConfigureAwait(false);
 
             return entries.Select(e => TableFlushResult.Of(e, TableFlushStatus.Flushed, clock.Elapsed)).ToList();
         }
-
-        /// <summary>The journal written once for all the batch's tables entering a phase.</summary>
-        async Task EnterPhaseAsync(IReadOnlyList<JournalTable> entries, TablePhase phase)
-        {
-            context.Journal.Update(_ =>
-            {
-                foreach (var entry in entries) entry.Phase = phase;
-            });
-            foreach (var entry in entries)
-            {
-                context.Listener.TableProgress(new TableProgress
-                {
-                    Target = context.Target,
-                    Schema = entry.Schema,
-                    Table = entry.Table,
-                    RowsCopied = entry.RowsCopied,
-                    Stage = phase.ToString(),
-                    Completed = phase == TablePhase.Restored,
-                });
-            }
-            await Task.CompletedTask.ConfigureAwait(false);
-        }
-
-        static string ServerPhase(IReadOnlyList<JournalTable> entries) =>
-            StateJournalSchema.SetPhase(entries.Select(e => (e.Schema, e.BackupTable)), entries[0].Phase);
-
-        static FlushException RowCountMismatch(TableInfo table, long written, long holds) => new FlushException(FlushErrorKind.RowCountMismatch,
-            $"{table.Schema}.{table.Name}: {written} rows were written to the binlog but the table holds {holds}. The table was restored; flush it again.");
     }
 }

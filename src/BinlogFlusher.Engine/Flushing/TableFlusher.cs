@@ -78,37 +78,50 @@ namespace BinlogFlusher.Engine.Flushing
                 if (backupRows != entry.RowsCopied) throw RowCountMismatch(table, entry.RowsCopied, backupRows);
             }
 
-            await RestoreAsync(entry, original, backup).ConfigureAwait(false);
+            await RestoreAsync(new[] { entry }, new[] { original }, new[] { backup }).ConfigureAwait(false);
             return TableFlushResult.Of(entry, TableFlushStatus.Flushed, clock.Elapsed);
         }
 
-        async Task RestoreAsync(JournalTable entry, string original, string backup)
+        /// <summary>Drops the twins and renames the backups back (one RENAME TABLE for all of them), journaled as for one table.</summary>
+        async Task RestoreAsync(IReadOnlyList<JournalTable> entries, IReadOnlyList<string> originals, IReadOnlyList<string> backups)
         {
-            await EnterPhaseAsync(entry, TablePhase.Restoring).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; DROP TABLE {original}", CancellationToken.None).ConfigureAwait(false);
+            await EnterPhaseAsync(entries, TablePhase.Restoring).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; DROP TABLE {string.Join(", ", originals)}", CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
-            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {backup} TO {original}").ConfigureAwait(false);
-            entry.Flushed = true;
-            await EnterPhaseAsync(entry, TablePhase.Restored).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {string.Join(", ", backups.Zip(originals, (b, o) => b + " TO " + o))}").ConfigureAwait(false);
+            foreach (var entry in entries) entry.Flushed = true;
+            await EnterPhaseAsync(entries, TablePhase.Restored).ConfigureAwait(false);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}", CancellationToken.None).ConfigureAwait(false);
         }
 
-        async Task EnterPhaseAsync(JournalTable entry, TablePhase phase)
+        Task EnterPhaseAsync(JournalTable entry, TablePhase phase) => EnterPhaseAsync(new[] { entry }, phase);
+
+        /// <summary>The journal written once for all the tables entering a phase (one table, or a batch), then their progress.</summary>
+        async Task EnterPhaseAsync(IReadOnlyList<JournalTable> entries, TablePhase phase)
         {
-            context.Journal.Update(_ => entry.Phase = phase);
-            context.Listener.TableProgress(new TableProgress
+            context.Journal.Update(_ =>
             {
-                Target = context.Target,
-                Schema = entry.Schema,
-                Table = entry.Table,
-                RowsCopied = entry.RowsCopied,
-                Stage = phase.ToString(),
-                Completed = phase == TablePhase.Restored,
+                foreach (var entry in entries) entry.Phase = phase;
             });
+            foreach (var entry in entries)
+            {
+                context.Listener.TableProgress(new TableProgress
+                {
+                    Target = context.Target,
+                    Schema = entry.Schema,
+                    Table = entry.Table,
+                    RowsCopied = entry.RowsCopied,
+                    Stage = phase.ToString(),
+                    Completed = phase == TablePhase.Restored,
+                });
+            }
             await Task.CompletedTask.ConfigureAwait(false);
         }
 
-        static string ServerPhase(JournalTable entry) => StateJournalSchema.SetPhase(entry.Schema, entry.BackupTable, entry.Phase);
+        static string ServerPhase(JournalTable entry) => ServerPhase(new[] { entry });
+
+        static string ServerPhase(IReadOnlyList<JournalTable> entries) =>
+            StateJournalSchema.SetPhase(entries.Select(e => (e.Schema, e.BackupTable)), entries[0].Phase);
 
         /// <summary>RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a few times.</summary>
         async Task RenameWithRetryAsync(string sql)
@@ -251,6 +264,9 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>A key value inside the column's range (it lies below the table's largest key), bound as long or ulong so the ends of BIGINT do not overflow.</summary>
         static object IntegerKeyValue(ColumnInfo column, decimal value) =>
             column.ColumnType.IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? (object)(ulong)value : (long)value;
+
+        static FlushException RowCountMismatch(TableInfo table, long written, long holds) => new FlushException(FlushErrorKind.RowCountMismatch,
+            $"{table.Schema}.{table.Name}: {written} rows were written to the binlog but the table holds {holds}. The table was restored; flush it again.");
 
         /// <summary>Every row of the backup into the twin, every column named (invisible ones too).</summary>
         static string InsertAll(TableInfo table, string original, string backup)

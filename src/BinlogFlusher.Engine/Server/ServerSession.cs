@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Data.Common;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using BinlogFlusher.Engine.Connection;
@@ -59,20 +60,9 @@ namespace BinlogFlusher.Engine.Server
             return value is DBNull ? null : value;
         }
 
-        /// <summary>Every row of a result as a name → value map (column names compared case-insensitively).</summary>
-        public async Task<List<Row>> QueryAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
-        {
-            StatementRan?.Invoke(sql);
-            using var command = new MySqlCommand(sql, connection);
-            foreach (var parameter in parameters) command.Parameters.Add(parameter);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var rows = new List<Row>();
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(Row.From(reader));
-            } while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) && rows.Count == 0);
-            return rows;
-        }
+        /// <summary>Every row of the first result that has rows, as name → value maps (column names compared case-insensitively).</summary>
+        public async Task<List<Row>> QueryAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters) =>
+            (await QueryResultSetsAsync(sql, cancellationToken, parameters).ConfigureAwait(false)).FirstOrDefault(rows => rows.Count > 0) ?? new List<Row>();
 
         /// <summary>The rows of every result set of a multi-statement, in order (statements without a result set give none).</summary>
         public async Task<List<List<Row>>> QueryResultSetsAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)

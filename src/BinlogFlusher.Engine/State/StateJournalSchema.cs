@@ -31,11 +31,7 @@ namespace BinlogFlusher.Engine
                          "PRIMARY KEY (table_schema, backup_name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
         }
 
-        public static string SetPhase(string schema, string backup, State.TablePhase phase) =>
-            "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", connection_id = CONNECTION_ID(), updated_at = CURRENT_TIMESTAMP(6) " +
-            "WHERE table_schema = " + SqlText.Literal(schema) + " AND backup_name = " + SqlText.Literal(backup);
-
-        /// <summary>One statement for several tables of a run (schema, backup name) entering the same phase.</summary>
+        /// <summary>One statement for the tables of a run (schema, backup name) entering the same phase: one table, or a batch.</summary>
         public static string SetPhase(IEnumerable<(string Schema, string Backup)> tables, State.TablePhase phase) =>
             "UPDATE " + QualifiedTable + " SET phase = " + SqlText.Literal(phase.ToString()) + ", connection_id = CONNECTION_ID(), updated_at = CURRENT_TIMESTAMP(6) " +
             "WHERE (table_schema, backup_name) IN (" + string.Join(", ", tables.Select(t => "(" + SqlText.Literal(t.Schema) + ", " + SqlText.Literal(t.Backup) + ")")) + ")";
