@@ -54,6 +54,11 @@ public static class BinlogTools
         return counts;
     }
 
+    /// <summary>The decoded row inserts of each transaction that has any, in binlog order.</summary>
+    public static List<int> InsertsPerTransaction(string decoded) =>
+        Regex.Matches(decoded, @"^(?:BEGIN|START TRANSACTION)\n(.*?)^COMMIT", RegexOptions.Multiline | RegexOptions.Singleline)
+            .Select(m => Regex.Matches(m.Groups[1].Value, "^### INSERT INTO ", RegexOptions.Multiline).Count).Where(n => n > 0).ToList();
+
     static async Task<List<string>> FilesBetweenAsync(ServerEndpoint server, string startFile, string endFile, CancellationToken cancellationToken)
     {
         await using var connection = await LocalReplicaPair.OpenAsync(server, cancellationToken).ConfigureAwait(false);

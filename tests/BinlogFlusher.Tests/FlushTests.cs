@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Sandbox;
 using BinlogFlusher.Tests.Infrastructure;
@@ -126,9 +125,7 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
         await AssertBinlogHoldsExactlyOnceAsync(servers, result, after);
 
-        var decoded = await BinlogTools.DecodeAsync(servers.Replica, result.BinlogStart!.File, result.BinlogStart.Position, result.BinlogEnd!.File, result.BinlogEnd.Position);
-        var transactions = Regex.Matches(decoded, @"^(?:BEGIN|START TRANSACTION)\n(.*?)^COMMIT", RegexOptions.Multiline | RegexOptions.Singleline)
-            .Select(m => Regex.Matches(m.Groups[1].Value, "^### INSERT INTO ", RegexOptions.Multiline).Count).Where(n => n > 0).ToList();
+        var transactions = BinlogTools.InsertsPerTransaction(await DecodeRangesAsync(servers, result));
         Assert.Equal(result.Rows, transactions.Sum());
         Assert.All(transactions, n => Assert.InRange(n, 1, 1000));
         File.Delete(result.StateFile);

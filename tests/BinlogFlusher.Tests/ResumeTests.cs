@@ -60,9 +60,7 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.All(journal.Tables, t => Assert.True(t.Flushed));
 
         // Decode every range: each table's CREATE TABLE once, each row once (the big table's keys counted one by one).
-        var decoded = "";
-        foreach (var range in result.BinlogRanges)
-            decoded += await BinlogTools.DecodeAsync(servers.Replica, range.Start!.File, range.Start.Position, range.End!.File, range.End.Position);
+        var decoded = await DecodeRangesAsync(servers, result);
         var inserts = BinlogTools.CountInserts(decoded);
         var repeatable = result.Tables.Where(t => t.MayRepeat.Count > 0).Select(t => t.Schema + "." + t.Table).ToList();
         foreach (var table in after)

@@ -40,6 +40,15 @@ public static class FlushAssertions
         }
     }
 
+    /// <summary>Every binlog range of a flush (one, or one a run for a resumed flush), decoded and joined.</summary>
+    public static async Task<string> DecodeRangesAsync(ReplicaPairFixture servers, FlushResult result)
+    {
+        var decoded = "";
+        foreach (var range in result.BinlogRanges)
+            decoded += await BinlogTools.DecodeAsync(servers.Replica, range.Start!.File, range.Start.Position, range.End!.File, range.End.Position);
+        return decoded;
+    }
+
     public static void AssertSameTables(IReadOnlyList<TableState> before, IReadOnlyList<TableState> after)
     {
         Assert.Equal(before.Select(t => t.Schema + "." + t.Table), after.Select(t => t.Schema + "." + t.Table));
