@@ -38,6 +38,7 @@ sealed class BenchOptions
     public bool Worker { get; private set; }
     public string Schema { get; private set; } = "";
     public string StateFile { get; private set; } = "";
+    public string? WarmUpSchema { get; private set; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -74,6 +75,7 @@ sealed class BenchOptions
                 case "flush-worker": options.Worker = true; break;
                 case "--schema": options.Schema = Next(); break;
                 case "--state-file": options.StateFile = Next(); break;
+                case "--warm-up-schema": options.WarmUpSchema = Next(); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }

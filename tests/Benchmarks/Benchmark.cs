@@ -49,7 +49,8 @@ static class Benchmark
         string StateFile(string name) => Path.Combine(stateDirectory, name + ".json");
         var rounds = new List<Round>();
         var sweep = new List<(int Round, WorkerReport Report, BinlogScan Scan)>();
-        for (var round = 1; round <= options.Rounds; round++)
+        // Round 0 warms the server (its first copy after the build runs slow, every time) and is not counted.
+        for (var round = 0; round <= options.Rounds; round++)
         {
             // (a) first in odd rounds, (b) first in even ones, so neither always runs on a machine the other just warmed or loaded.
             ServerLimitResult limit = null!;
@@ -62,17 +63,22 @@ static class Benchmark
                 await SettleAsync(admin, cancellationToken);
                 if (!engineNow)
                 {
-                    Console.WriteLine($"Round {round} of {options.Rounds}: (a) server limit, one INSERT INTO <blackhole twin> SELECT * per table, {options.Throttle} at a time...");
+                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (a) server limit, one INSERT INTO <blackhole twin> SELECT * per table, {options.Throttle} at a time...");
                     var (result, start, end) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, options.Throttle, replicaProcess, cancellationToken);
                     (limit, limitScan) = (result, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, start, end, cancellationToken));
                 }
                 else
                 {
-                    Console.WriteLine($"Round {round} of {options.Rounds}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), chunks of {chunkSize:N0}, {options.Throttle} at a time, in a worker process...");
+                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), chunks of {chunkSize:N0}, {options.Throttle} at a time, in a worker process...");
                     engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
                     engineScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, engine.Start, engine.End, cancellationToken);
                     largest = await CountLargestAsync(pair, engineScan, cancellationToken);
                 }
+            }
+            if (round == 0)
+            {
+                Console.WriteLine($"  warm-up, not counted: (a) {limit.Seconds:F2} s; (b) {engine.FlushSeconds:F2} s");
+                continue;
             }
             rounds.Add(new Round(limit, limitScan, engine, engineScan, largest));
             Console.WriteLine($"  (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, client CPU {engine.ClientCpuSeconds:F2} s; ratio {rounds[^1].Ratio:F3}; load average {LoadAverage()}");
@@ -85,6 +91,12 @@ static class Benchmark
                 Console.WriteLine($"  (b) chunks of {sweepSize:N0}: {report.FlushSeconds:F2} s, server CPU {report.ServerCpuSeconds:F2} s, client CPU {report.ClientCpuSeconds:F2} s; ratio {Rate(report.Rows, report.FlushSeconds) / Rate(limit.Rows, limit.Seconds):F3}");
             }
         }
+        // The rounds' worker flushed the warm-up schema first; this one does not: the first flush in a process, as a
+        // PowerShell session's first Invoke-BinlogFlush, compiles the engine's code while it runs.
+        await SettleAsync(admin, cancellationToken);
+        Console.WriteLine($"(b) once more as the first flush of a fresh process (no warm-up flush before it)...");
+        var cold = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile("bench-state-cold"), replicaProcess, cancellationToken, warmUp: false);
+
         // The round whose ratio is the median stands for the run; every round is listed.
         var median = rounds.OrderBy(r => r.Ratio).ElementAt(rounds.Count / 2);
         var (limitResult, limitBinlog, engineResult, engineBinlog) = (median.Limit, median.LimitScan, median.Engine, median.EngineScan);
@@ -107,6 +119,11 @@ static class Benchmark
         Console.WriteLine($"CPU seconds, medians of the rounds (less disturbed by other load than wall time): (a) server {Median(rounds.Select(r => r.Limit.ServerCpuSeconds)):F2}; " +
                           $"(b) server {Median(rounds.Select(r => r.Engine.ServerCpuSeconds)):F2} + client {Median(rounds.Select(r => r.Engine.ClientCpuSeconds)):F2}. " +
                           $"Server work (a)/(b): {Median(rounds.Select(r => r.Limit.ServerCpuSeconds / r.Engine.ServerCpuSeconds)):F3}; with the client's: {Median(rounds.Select(r => r.Limit.ServerCpuSeconds / (r.Engine.ServerCpuSeconds + r.Engine.ClientCpuSeconds))):F3}.");
+        var medianLimitRate = Median(rounds.Select(r => Rate(r.Limit.Rows, r.Limit.Seconds)));
+        Console.WriteLine($"(b) measured in a worker that flushed {Dataset.WarmUpSchema} ({engineResult.WarmUpRows:N0} rows) first, so its code was compiled: that first flush took " +
+                          $"{engineResult.WarmUpSeconds:F2} s and {engineResult.WarmUpClientCpuSeconds:F2} client CPU s. The same flush as the first of a fresh process: " +
+                          $"{cold.FlushSeconds:F2} s, {Rate(cold.Rows, cold.FlushSeconds):N0} rows/s, server CPU {cold.ServerCpuSeconds:F2} s + client {cold.ClientCpuSeconds:F2} s; " +
+                          $"ratio {Rate(cold.Rows, cold.FlushSeconds) / medianLimitRate:F3} against the median (a).");
         var maxRows = largestRows.Count == 0 ? 0 : largestRows.Max(r => r.Rows);
         Console.WriteLine($"Largest transaction of (b): {Mib(engineBinlog.Largest?.Bytes ?? 0)}; most rows in one transaction: {maxRows:N0} " +
                           $"({(maxRows <= chunkSize ? "within" : "OVER")} the chunk size of {chunkSize:N0}); {engineBinlog.RowTransactions.Count():N0} row transactions for {engineResult.TableTimings.Sum(t => t.Chunks):N0} chunks.");
@@ -219,8 +236,8 @@ static class Benchmark
     }
 
     // The worker measures the server's CPU around FlushAsync itself, the plan read left out.
-    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken) =>
-        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, stateFile, serverProcess, cancellationToken);
+    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken, bool warmUp = true) =>
+        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, stateFile, serverProcess, warmUp, cancellationToken);
 
     /// <summary>CPU seconds the server process has used so far (user + system), from /proc.</summary>
     public static double ServerCpu(int processId)

@@ -19,6 +19,10 @@ sealed class WorkerReport
     public long Rows { get; set; }
     public int Tables { get; set; }
     public double PlanSeconds { get; set; }
+    /// <summary>The warm-up flush before the measured one (0 when none ran): what the first flush in a process costs.</summary>
+    public double WarmUpSeconds { get; set; }
+    public double WarmUpClientCpuSeconds { get; set; }
+    public long WarmUpRows { get; set; }
     public double FlushSeconds { get; set; }
     public string StartFile { get; set; } = "";
     public long StartPosition { get; set; }
@@ -58,7 +62,11 @@ static class EngineFlush
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Starts this program again as a worker and returns its report. The password travels in the environment, never on a command line.</summary>
-    public static async Task<WorkerReport> RunAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="warmUp"/>, the worker first flushes the small warm-up schema: the measured flush then runs in a
+    /// process whose code is compiled already, as every host after the first one piped to Invoke-BinlogFlush does.
+    /// </remarks>
+    public static async Task<WorkerReport> RunAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, bool warmUp, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's executable to start the flush worker.");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -70,6 +78,11 @@ static class EngineFlush
                      "--chunk-size", chunkSize.ToString(CultureInfo.InvariantCulture), "--state-file", stateFile,
                  })
             start.ArgumentList.Add(argument);
+        if (warmUp)
+        {
+            start.ArgumentList.Add("--warm-up-schema");
+            start.ArgumentList.Add(Dataset.WarmUpSchema);
+        }
         start.Environment[HostVariable] = replica.Host;
         start.Environment[PortVariable] = replica.Port.ToString(CultureInfo.InvariantCulture);
         start.Environment[UserVariable] = replica.User;
@@ -100,19 +113,32 @@ static class EngineFlush
         string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set: the worker is started by the benchmark itself.");
         using var sampler = new MemorySampler();
         var settings = new ConnectionSettings(Env(HostVariable), int.Parse(Env(PortVariable), CultureInfo.InvariantCulture), Env(UserVariable), Env(PasswordVariable));
-        var flushOptions = new FlushOptions
+        FlushOptions Options(string schema, string stateFile) => new()
         {
-            Selection = new FlushSelection { Databases = [options.Schema] },
+            Selection = new FlushSelection { Databases = [schema] },
             ThrottleLimit = options.Throttle,
             ChunkSize = options.ChunkSize ?? FlushOptions.DefaultChunkSize,
             StartReplica = true,
-            StateFile = options.StateFile,
+            StateFile = stateFile,
         };
+        var flushOptions = Options(options.Schema, options.StateFile);
         var report = new WorkerReport { ChunkSize = flushOptions.ChunkSize, Throttle = flushOptions.ThrottleLimit, StartWorkingSetBytes = Environment.WorkingSet };
         var listener = new StatementListener(settings.Target);
         var planStatements = 0;
 
         var clock = Stopwatch.StartNew();
+        if (options.WarmUpSchema is not null)
+        {
+            var warmUpCpu = Environment.CpuUsage.TotalTime;
+            var warmUpPlan = await HostPlan.ReadAsync(settings, Options(options.WarmUpSchema, options.StateFile + ".warm-up.json"), _ => { }, cancellationToken);
+            var warmUp = warmUpPlan.Ready ? await new HostFlusher(warmUpPlan, new StatementListener(settings.Target)).FlushAsync(warmUpPlan.Candidates, cancellationToken) : null;
+            if (warmUp?.Status != FlushStatus.Completed)
+                throw new InvalidOperationException($"The warm-up flush of {options.WarmUpSchema} did not complete: {warmUp?.Status.ToString() ?? warmUpPlan.RefusalMessage}: {warmUp?.Error}");
+            report.WarmUpSeconds = clock.Elapsed.TotalSeconds;
+            report.WarmUpClientCpuSeconds = (Environment.CpuUsage.TotalTime - warmUpCpu).TotalSeconds;
+            report.WarmUpRows = warmUp.Rows;
+            clock.Restart();
+        }
         var plan = await HostPlan.ReadAsync(settings, flushOptions, _ => planStatements++, cancellationToken);
         report.PlanSeconds = clock.Elapsed.TotalSeconds;
         report.PlanStatements = planStatements;
