@@ -42,7 +42,7 @@ static class ServerLimit
             dialect = await inspector.ReadDialectAsync(cancellationToken);
             tables = (await inspector.ReadCatalogAsync(cancellationToken)).Tables.Where(t => t.Schema == schema).ToList();
         }
-        var setup = string.Join("; ", dialect.SessionSetup(dialect.IsMariaDb ? FlushOptions.DefaultGtidDomainId : null, 60));
+        var setup = string.Join("; ", dialect.SessionSetup(FlushOptions.DefaultGtidDomainId, 60));
         // In the engine's order (the catalog's), so both runs schedule the same tables on the same workers.
         var queue = new ConcurrentQueue<TableInfo>(tables);
         var timings = new ConcurrentBag<TableTiming>();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.State;
@@ -73,7 +72,7 @@ public sealed class BatchTests(ReplicaPairFixture servers) : IAsyncLifetime
     public async Task ABatchCopyThatLosesItsConnectionCopiesEachTableAgainAndATableOverItsEstimateGoesInChunks()
     {
         // Statistics that say t007 is empty (as stale ones can): it is batched, counted, then copied in chunks on its own.
-        var settings = new ConnectionSettings(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
+        var settings = servers.ReplicaSettings;
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { Schema } }, ChunkSize = 1000, ThrottleLimit = 1, StateFile = StateFile };
         var plan = await HostPlan.ReadAsync(settings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);

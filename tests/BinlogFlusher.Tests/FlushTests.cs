@@ -1,5 +1,4 @@
 using System.Globalization;
-using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Server;
@@ -97,14 +96,14 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         // INSERT ... SELECT under REPEATABLE READ takes a shared lock on every row it reads (the control shows the probe
         // sees them); under the flush session's settings it reads a snapshot and locks none (measured: a third less
         // server time for the copy).
-        var settings = new ConnectionSettings(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
+        var settings = servers.ReplicaSettings;
 
         async Task<(string Isolation, long RowsLocked)> CopyInOpenTransactionAsync(bool flushSession)
         {
             await using var session = await ServerSession.OpenAsync(settings, null, CancellationToken.None);
             var dialect = await new ServerInspector(session).ReadDialectAsync(CancellationToken.None);
             var setup = flushSession
-                ? dialect.SessionSetup(servers.IsMariaDb ? FlushOptions.DefaultGtidDomainId : null, 5)
+                ? dialect.SessionSetup(FlushOptions.DefaultGtidDomainId, 5)
                 : new[] { "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ" };
             await session.ExecuteAsync(string.Join("; ", setup), CancellationToken.None);
             await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; CREATE TEMPORARY TABLE {HardCases.Shop}.lock_probe LIKE {HardCases.Shop}.big; " +

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.State;
@@ -64,7 +63,7 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
             await servers.OnPrimaryAsync("INSERT INTO bf_shop.wide VALUES " + string.Join(", ", Enumerable.Range(start, 5000).Select(i => $"({i}, REPEAT('w', {500 + i % 1000}))")));
         var before = await TableState.ReadAsync(servers.Replica, "bf_shop", "wide");
 
-        var settings = new ConnectionSettings(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
+        var settings = servers.ReplicaSettings;
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "wide" } }, ChunkSize = 15000, StateFile = Path.Combine(Path.GetTempPath(), $"bf-kill-{Guid.NewGuid():N}.json") };
         var plan = await HostPlan.ReadAsync(settings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);

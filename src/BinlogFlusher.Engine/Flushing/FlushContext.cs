@@ -43,8 +43,7 @@ namespace BinlogFlusher.Engine.Flushing
             var session = await ServerSession.OpenAsync(Plan.Settings, StatementRan, cancellationToken).ConfigureAwait(false);
             try
             {
-                var domain = Dialect.IsMariaDb ? Options.EffectiveGtidDomainId : (int?)null;
-                await session.ExecuteAsync(string.Join("; ", Dialect.SessionSetup(domain, Options.LockWaitTimeoutSeconds)), cancellationToken).ConfigureAwait(false);
+                await session.ExecuteAsync(string.Join("; ", Dialect.SessionSetup(Options.EffectiveGtidDomainId, Options.LockWaitTimeoutSeconds)), cancellationToken).ConfigureAwait(false);
                 // Journaled before the session does anything: a restore after a kill -9 stops what it may still be running.
                 Journal.Update(j => j.ConnectionIds.Add(session.ServerThreadId));
                 return session;

@@ -78,7 +78,7 @@ namespace BinlogFlusher.Engine.Server
         public bool CheckConstraintNamesAreSchemaWide => !IsMariaDb;
 
         /// <summary>Session settings of every flush connection.</summary>
-        public IEnumerable<string> SessionSetup(int? gtidDomainId, int lockWaitTimeoutSeconds)
+        public IEnumerable<string> SessionSetup(int gtidDomainId, int lockWaitTimeoutSeconds)
         {
             yield return "SET SESSION binlog_format = 'ROW'";
             // Permissive: zero dates and explicit 0 in AUTO_INCREMENT columns copy as they are; no engine substitution.
@@ -91,8 +91,9 @@ namespace BinlogFlusher.Engine.Server
             yield return "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
             // The statement text names the backup table: keep it out of the binlog (row events carry the rows).
             yield return IsMariaDb ? "SET SESSION binlog_annotate_row_events = OFF" : "SET SESSION binlog_rows_query_log_events = OFF";
-            if (IsMariaDb && gtidDomainId.HasValue)
-                yield return "SET SESSION gtid_domain_id = " + gtidDomainId.Value.ToString(CultureInfo.InvariantCulture);
+            // MySQL has no GTID domains: the domain applies on MariaDB only.
+            if (IsMariaDb)
+                yield return "SET SESSION gtid_domain_id = " + gtidDomainId.ToString(CultureInfo.InvariantCulture);
         }
 
         /// <summary>Global privileges that let a session change sql_log_bin and binlog_format; any one of them is enough.</summary>

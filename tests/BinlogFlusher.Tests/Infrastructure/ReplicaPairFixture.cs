@@ -1,3 +1,4 @@
+using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Sandbox;
 using MySqlConnector;
 
@@ -16,6 +17,8 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
 
     public ServerEndpoint Primary => source.Primary;
     public ServerEndpoint Replica => source.Replica;
+    /// <summary>The replica as the engine connects to it.</summary>
+    public ConnectionSettings ReplicaSettings => new(Replica.Host, Replica.Port, Replica.User, Replica.Password);
     public string Description => source.Description;
     public bool IsMariaDb { get; private set; }
     public bool CanStartConsumer => source.CanStartConsumer;
