@@ -35,12 +35,13 @@ static partial class CliWording
         ["MyCnf"] = "--mycnf",
         ["Port"] = "--port",
         ["ChunkSize"] = "--chunk-size",
+        ["ChunkBytes"] = "--chunk-bytes",
         ["ThrottleLimit"] = "--threads",
         ["ResetBinaryLogs"] = "--reset-binary-logs",
         ["WhatIf"] = "--dry-run",
     };
 
-    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
+    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ChunkBytes|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
     private static partial Regex CmdletParameter();
 
     public static string ForCli(string message)

@@ -18,7 +18,8 @@ sealed class FlushCommand
         "Leave the replication SQL thread as it is: refused while it runs (replicated writes would be lost), unless --force.");
     readonly Option<string> stateFile = Options.Text("--state-file", "file", "Where the journal goes, for binlog-flusher recover [default: ./binlogflush-<host>-<port>-<time>.json].", "--hashfile");
     readonly Option<int?> threads = Options.WholeNumber("--threads", "n", 1, 64, $"Tables flushed at once [default: {FlushOptions.DefaultThrottleLimit}].");
-    readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, 10_000_000, $"Rows per INSERT ... SELECT chunk [default: {FlushOptions.DefaultChunkSize}].");
+    readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, 10_000_000, $"The most rows per INSERT ... SELECT chunk, each one binlog transaction [default: {FlushOptions.DefaultChunkSize}].");
+    readonly Option<int?> chunkBytes = Options.WholeNumber("--chunk-bytes", "bytes", 65_536, 1_073_741_824, $"The binlog bytes a chunk aims at: tables with wide rows get chunks of fewer rows than --chunk-size [default: {FlushOptions.DefaultChunkBytes}].");
     readonly Option<int?> gtidDomainId = Options.WholeNumber("--gtid-domain-id", "n", 0, int.MaxValue, $"MariaDB: the GTID domain the flush writes in [default: {FlushOptions.DefaultGtidDomainId}].");
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
@@ -31,7 +32,7 @@ sealed class FlushCommand
         connection.AddTo(command);
         selection.AddTo(command);
         replica.AddTo(command);
-        command.With(stateFile, threads, chunkSize, gtidDomainId, resetBinaryLogs, dryRun, force, verbose);
+        command.With(stateFile, threads, chunkSize, chunkBytes, gtidDomainId, resetBinaryLogs, dryRun, force, verbose);
         command.SetAction(RunAsync);
         return command;
     }
@@ -61,6 +62,7 @@ sealed class FlushCommand
             StateFile = parse.GetValue(stateFile) is { } file ? Path.GetFullPath(file) : null,
             ThrottleLimit = parse.GetValue(threads) ?? FlushOptions.DefaultThrottleLimit,
             ChunkSize = parse.GetValue(chunkSize) ?? FlushOptions.DefaultChunkSize,
+            ChunkBytes = parse.GetValue(chunkBytes) ?? FlushOptions.DefaultChunkBytes,
             GtidDomainId = parse.GetValue(gtidDomainId),
         };
         var listener = new ConsoleListener(parse.GetValue(verbose));
@@ -129,7 +131,7 @@ sealed class FlushCommand
                 continue;
             }
             var copy = candidate.ChunkKey.Count > 0
-                ? string.Create(culture, $"in chunks of {options.ChunkSize:N0} rows on ({candidate.ChunkKeyText})")
+                ? string.Create(culture, $"in chunks of {options.ChunkRows(candidate.Table):N0} rows on ({candidate.ChunkKeyText})")
                 : $"in one statement (no chunk key: {candidate.NoChunkKeyReason})";
             Console.WriteLine(string.Create(culture, $"Would flush {name}: about {candidate.Table.EstimatedRows:N0} rows, {copy}")
                 + (candidate.Adjustments.Count > 0 ? "; the BLACKHOLE twin: " + string.Join("; ", candidate.Adjustments) : "") + ".");

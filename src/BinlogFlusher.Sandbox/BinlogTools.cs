@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using MySqlConnector;
@@ -58,6 +59,46 @@ public static class BinlogTools
     public static List<int> InsertsPerTransaction(string decoded) =>
         Regex.Matches(decoded, @"^(?:BEGIN|START TRANSACTION)\n(.*?)^COMMIT", RegexOptions.Multiline | RegexOptions.Singleline)
             .Select(m => Regex.Matches(m.Groups[1].Value, "^### INSERT INTO ", RegexOptions.Multiline).Count).Where(n => n > 0).ToList();
+
+    /// <summary>
+    /// The bytes of each transaction that writes rows, in binlog order: from its GTID event to the end of its last event
+    /// (a file's Rotate and the next file's header events belong to no transaction).
+    /// </summary>
+    public static List<long> RowTransactionBytes(string decoded)
+    {
+        var sizes = new List<long>();
+        long at = 0, start = -1, end = 0;
+        var writesRows = false;
+        void Close()
+        {
+            if (start >= 0 && writesRows) sizes.Add(end - start);
+            start = -1;
+            writesRows = false;
+        }
+        foreach (var line in decoded.Split('\n'))
+        {
+            if (line.StartsWith("# at ", StringComparison.Ordinal))
+            {
+                at = long.Parse(line.Substring(5).Trim(), CultureInfo.InvariantCulture);
+                continue;
+            }
+            var header = EventHeader.Match(line);
+            if (!header.Success) continue;
+            var type = header.Groups[2].Value;
+            if (type is "GTID" or "Gtid" or "Anonymous_GTID" or "Rotate" or "Start" or "Format_desc")
+            {
+                Close();
+                if (type is "GTID" or "Gtid" or "Anonymous_GTID") start = at;
+            }
+            if (type.Contains("_rows", StringComparison.Ordinal) && type != "Annotate_rows") writesRows = true;
+            end = long.Parse(header.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        Close();
+        return sizes;
+    }
+
+    /// <summary>mariadb-binlog's event header line: "#241124 10:58:40 server id 2  end_log_pos 379 CRC32 0x6f8c2e4b \tGTID 191-2-1 trans".</summary>
+    static readonly Regex EventHeader = new(@"^#\d{6}\s+\d+:\d+:\d+\s+server id \d+\s+end_log_pos (\d+)\b[^\t]*\t([A-Za-z_]+)");
 
     static async Task<List<string>> FilesBetweenAsync(ServerEndpoint server, string startFile, string endFile, CancellationToken cancellationToken)
     {

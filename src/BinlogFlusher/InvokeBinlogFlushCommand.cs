@@ -49,6 +49,11 @@ namespace BinlogFlusher.Commands
         [ValidateRange(1, 10000000)]
         public int ChunkSize { get; set; } = FlushOptions.DefaultChunkSize;
 
+        /// <summary>The binlog bytes a chunk aims at (PowerShell's 32MB, 1GB); wide rows make chunks of fewer rows than -ChunkSize.</summary>
+        [Parameter]
+        [ValidateRange(65536L, 1073741824L)]
+        public long ChunkBytes { get; set; } = FlushOptions.DefaultChunkBytes;
+
         /// <summary>MariaDB: the GTID domain the flush writes in (default 191).</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
@@ -84,6 +89,7 @@ namespace BinlogFlusher.Commands
                     ResetBinaryLogs = ResetBinaryLogs,
                     GtidDomainId = GtidDomainId,
                     ChunkSize = ChunkSize,
+                    ChunkBytes = ChunkBytes,
                     ThrottleLimit = ThrottleLimit,
                     StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
                     StateDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,

@@ -18,6 +18,7 @@ sealed class BenchOptions
           --small-rows N     rows per small table (default 100)
           --throttle N       tables copied at once, in (a) and (b) (default the engine's, 4)
           --chunk-size N     rows per chunk in (b) (default the engine's)
+          --chunk-bytes N    the binlog bytes a chunk of (b) aims at (default the engine's)
           --chunk-sizes L    a sweep: in every round, also run (b) with each chunk size of the comma-separated list L
           --rounds N         measure (a) and (b) N times on the large dataset, in turns, and report the median (default 5)
           --state-dir DIR    where the engine writes its state file (default: the sandbox's folder)
@@ -29,6 +30,7 @@ sealed class BenchOptions
     public int SmallRows { get; private set; } = 100;
     public int Throttle { get; private set; } = FlushOptions.DefaultThrottleLimit;
     public int? ChunkSize { get; private set; }
+    public long? ChunkBytes { get; private set; }
     public IReadOnlyList<int> ChunkSweep { get; private set; } = [];
     public int Rounds { get; private set; } = 5;
     public string? StateDirectory { get; private set; }
@@ -62,6 +64,7 @@ sealed class BenchOptions
                 case "--small-rows": options.SmallRows = Number(1); break;
                 case "--throttle": options.Throttle = Number(1); break;
                 case "--chunk-size": options.ChunkSize = Number(1); break;
+                case "--chunk-bytes": options.ChunkBytes = Number(1024); break;
                 case "--chunk-sizes":
                     var list = Next();
                     options.ChunkSweep = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

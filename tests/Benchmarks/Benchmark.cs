@@ -15,10 +15,12 @@ static class Benchmark
     {
         var total = Stopwatch.StartNew();
         var chunkSize = options.ChunkSize ?? FlushOptions.DefaultChunkSize;
+        var chunkBytes = options.ChunkBytes ?? FlushOptions.DefaultChunkBytes;
+        var chunking = $"chunks of at most {chunkSize:N0} rows, sized to {Mib(chunkBytes)}";
         Console.WriteLine("BinlogFlusher throughput benchmark");
         Console.WriteLine($"Machine: {Machine()}");
         Console.WriteLine($"Options: --rows {options.Rows} --tables {options.Tables} --small-tables {options.SmallTables} --small-rows {options.SmallRows} " +
-                          $"--throttle {options.Throttle} --chunk-size {chunkSize}" + (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
+                          $"--throttle {options.Throttle} --chunk-size {chunkSize} --chunk-bytes {chunkBytes}" + (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
 
         // A buffer pool that holds the whole dataset (about 600 bytes a row on disk, and room to spare), so (a) and (b)
         // measure the binlog path, not the disk; at most a third of the memory, for the two servers and the page cache.
@@ -69,8 +71,8 @@ static class Benchmark
                 }
                 else
                 {
-                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), chunks of {chunkSize:N0}, {options.Throttle} at a time, in a worker process...");
-                    engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
+                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), {chunking}, {options.Throttle} at a time, in a worker process...");
+                    engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, chunkBytes, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
                     engineScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, engine.Start, engine.End, cancellationToken);
                     largest = await CountLargestAsync(pair, engineScan, cancellationToken);
                 }
@@ -86,7 +88,7 @@ static class Benchmark
             foreach (var sweepSize in options.ChunkSweep.Skip(round % Math.Max(1, options.ChunkSweep.Count)).Concat(options.ChunkSweep.Take(round % Math.Max(1, options.ChunkSweep.Count))))
             {
                 await SettleAsync(admin, cancellationToken);
-                var report = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, sweepSize, StateFile($"bench-state-{round}-{sweepSize}"), replicaProcess, cancellationToken);
+                var report = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, sweepSize, chunkBytes, StateFile($"bench-state-{round}-{sweepSize}"), replicaProcess, cancellationToken);
                 sweep.Add((round, report, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, report.Start, report.End, cancellationToken)));
                 Console.WriteLine($"  (b) chunks of {sweepSize:N0}: {report.FlushSeconds:F2} s, server CPU {report.ServerCpuSeconds:F2} s, client CPU {report.ClientCpuSeconds:F2} s; ratio {Rate(report.Rows, report.FlushSeconds) / Rate(limit.Rows, limit.Seconds):F3}");
             }
@@ -95,7 +97,7 @@ static class Benchmark
         // PowerShell session's first Invoke-BinlogFlush, compiles the engine's code while it runs.
         await SettleAsync(admin, cancellationToken);
         Console.WriteLine($"(b) once more as the first flush of a fresh process (no warm-up flush before it)...");
-        var cold = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, StateFile("bench-state-cold"), replicaProcess, cancellationToken, warmUp: false);
+        var cold = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, chunkBytes, StateFile("bench-state-cold"), replicaProcess, cancellationToken, warmUp: false);
 
         // The round whose ratio is the median stands for the run; every round is listed.
         var median = rounds.OrderBy(r => r.Ratio).ElementAt(rounds.Count / 2);
@@ -109,7 +111,7 @@ static class Benchmark
         PrintHeader();
         PrintRow("(a) server limit, INSERT ... SELECT", limitResult.Seconds, limitResult.Rows, limitBinlog, $"{limitBinlog.Largest?.Table}, one statement");
         var biggest = largestRows.MaxBy(r => r.Transaction.Bytes);
-        PrintRow($"(b) engine, chunks of {chunkSize:N0}", engineResult.FlushSeconds, engineResult.Rows, engineBinlog, $"{biggest.Transaction?.Table}, {biggest.Rows:N0} rows");
+        PrintRow($"(b) engine, {Mib(chunkBytes)} chunks", engineResult.FlushSeconds, engineResult.Rows, engineBinlog, $"{biggest.Transaction?.Table}, {biggest.Rows:N0} rows");
         var bytesRatio = Rate(engineBinlog.Bytes, engineResult.FlushSeconds) / Rate(limitBinlog.Bytes, limitResult.Seconds);
         Console.WriteLine($"Ratio (b)/(a): {median.Ratio:F3} in rows/s, {bytesRatio:F3} in binlog bytes/s (the median round).");
         var bestLimit = rounds.Min(r => r.Limit.Seconds);
@@ -126,16 +128,16 @@ static class Benchmark
                           $"ratio {Rate(cold.Rows, cold.FlushSeconds) / medianLimitRate:F3} against the median (a).");
         var maxRows = largestRows.Count == 0 ? 0 : largestRows.Max(r => r.Rows);
         Console.WriteLine($"Largest transaction of (b): {Mib(engineBinlog.Largest?.Bytes ?? 0)}; most rows in one transaction: {maxRows:N0} " +
-                          $"({(maxRows <= chunkSize ? "within" : "OVER")} the chunk size of {chunkSize:N0}); {engineBinlog.RowTransactions.Count():N0} row transactions for {engineResult.TableTimings.Sum(t => t.Chunks):N0} chunks.");
+                          $"({(maxRows <= chunkSize ? "within" : "OVER")} the chunk size of {chunkSize:N0}), against the chunk bytes of {Mib(chunkBytes)}; {engineBinlog.RowTransactions.Count():N0} row transactions for {engineResult.TableTimings.Sum(t => t.Chunks):N0} chunks.");
         Console.WriteLine($"Reading the plan before (b): {engineResult.PlanSeconds:F2} s in {engineResult.PlanStatements} statements (not in the (b) time).");
         PrintMemory(engineResult);
         PrintStatements(engineResult, perChunk: true);
-        Console.WriteLine("Per table:              rows      (a) s    (b) s  chunks  (b) largest transaction");
+        Console.WriteLine("Per table:              rows      (a) s    (b) s  chunks  chunk rows  (b) largest transaction");
         foreach (var table in engineResult.TableTimings.OrderBy(t => t.Table, StringComparer.Ordinal))
         {
             var a = limitResult.Tables.FirstOrDefault(t => t.Table == table.Table);
             var b = largestRows.FirstOrDefault(r => r.Transaction.Table == Dataset.Schema + "." + table.Table);
-            Console.WriteLine($"  {table.Table,-14} {table.Rows,12:N0} {a?.Seconds ?? 0,9:F2} {table.Seconds,8:F2} {table.Chunks,7:N0}  " +
+            Console.WriteLine($"  {table.Table,-14} {table.Rows,12:N0} {a?.Seconds ?? 0,9:F2} {table.Seconds,8:F2} {table.Chunks,7:N0} {table.ChunkRows,11:N0}  " +
                               (b.Transaction is null ? "" : $"{Mib(b.Transaction.Bytes)}, {b.Rows:N0} rows"));
         }
         if (sweep.Count > 0)
@@ -161,7 +163,7 @@ static class Benchmark
             Console.WriteLine("(a) and (b) once more with one worker (throttle 1), to see where the time goes...");
             var (serialLimit, _, _) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, 1, replicaProcess, cancellationToken);
             await SettleAsync(admin, cancellationToken);
-            var profile = await MeasureEngineAsync(pair.Replica, Dataset.Schema, 1, chunkSize, StateFile("bench-profile"), replicaProcess, cancellationToken);
+            var profile = await MeasureEngineAsync(pair.Replica, Dataset.Schema, 1, chunkSize, chunkBytes, StateFile("bench-profile"), replicaProcess, cancellationToken);
             Console.WriteLine($"== Large tables, one worker: (a) {serialLimit.Seconds:F2} s (server CPU {serialLimit.ServerCpuSeconds:F2} s); " +
                               $"(b) {profile.FlushSeconds:F2} s (server CPU {profile.ServerCpuSeconds:F2} s, client CPU {profile.ClientCpuSeconds:F2} s); ratio {serialLimit.Seconds / profile.FlushSeconds:F3} ==");
             PrintStatements(profile, perChunk: true);
@@ -183,12 +185,12 @@ static class Benchmark
 
             await SettleAsync(admin, cancellationToken);
             Console.WriteLine($"(b) engine on the small tables, {options.Throttle} at a time...");
-            var small = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, options.Throttle, chunkSize, StateFile("bench-small-state"), replicaProcess, cancellationToken);
+            var small = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, options.Throttle, chunkSize, chunkBytes, StateFile("bench-small-state"), replicaProcess, cancellationToken);
             var smallScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, small.Start, small.End, cancellationToken);
 
             await SettleAsync(admin, cancellationToken);
             Console.WriteLine("(b) engine on the small tables again, one worker (throttle 1), to see where the time goes...");
-            var profile = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, 1, chunkSize, StateFile("bench-small-profile"), replicaProcess, cancellationToken);
+            var profile = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, 1, chunkSize, chunkBytes, StateFile("bench-small-profile"), replicaProcess, cancellationToken);
 
             Console.WriteLine();
             Console.WriteLine($"== Small tables: {options.SmallTables:N0} tables of {options.SmallRows:N0} rows, throttle {options.Throttle} ==");
@@ -236,8 +238,8 @@ static class Benchmark
     }
 
     // The worker measures the server's CPU around FlushAsync itself, the plan read left out.
-    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, CancellationToken cancellationToken, bool warmUp = true) =>
-        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, stateFile, serverProcess, warmUp, cancellationToken);
+    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, long chunkBytes, string stateFile, int serverProcess, CancellationToken cancellationToken, bool warmUp = true) =>
+        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, chunkBytes, stateFile, serverProcess, warmUp, cancellationToken);
 
     /// <summary>CPU seconds the server process has used so far (user + system), from /proc.</summary>
     public static double ServerCpu(int processId)

@@ -15,6 +15,7 @@ sealed class WorkerReport
     public string Status { get; set; } = "";
     public string? Error { get; set; }
     public int ChunkSize { get; set; }
+    public long ChunkBytes { get; set; }
     public int Throttle { get; set; }
     public long Rows { get; set; }
     public int Tables { get; set; }
@@ -66,7 +67,7 @@ static class EngineFlush
     /// With <paramref name="warmUp"/>, the worker first flushes the small warm-up schema: the measured flush then runs in a
     /// process whose code is compiled already, as every host after the first one piped to Invoke-BinlogFlush does.
     /// </remarks>
-    public static async Task<WorkerReport> RunAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, string stateFile, int serverProcess, bool warmUp, CancellationToken cancellationToken)
+    public static async Task<WorkerReport> RunAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, long chunkBytes, string stateFile, int serverProcess, bool warmUp, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's executable to start the flush worker.");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -75,7 +76,8 @@ static class EngineFlush
         foreach (var argument in new[]
                  {
                      "flush-worker", "--schema", schema, "--throttle", throttle.ToString(CultureInfo.InvariantCulture),
-                     "--chunk-size", chunkSize.ToString(CultureInfo.InvariantCulture), "--state-file", stateFile,
+                     "--chunk-size", chunkSize.ToString(CultureInfo.InvariantCulture), "--chunk-bytes", chunkBytes.ToString(CultureInfo.InvariantCulture),
+                     "--state-file", stateFile,
                  })
             start.ArgumentList.Add(argument);
         if (warmUp)
@@ -118,11 +120,12 @@ static class EngineFlush
             Selection = new FlushSelection { Databases = [schema] },
             ThrottleLimit = options.Throttle,
             ChunkSize = options.ChunkSize ?? FlushOptions.DefaultChunkSize,
+            ChunkBytes = options.ChunkBytes ?? FlushOptions.DefaultChunkBytes,
             StartReplica = true,
             StateFile = stateFile,
         };
         var flushOptions = Options(options.Schema, options.StateFile);
-        var report = new WorkerReport { ChunkSize = flushOptions.ChunkSize, Throttle = flushOptions.ThrottleLimit, StartWorkingSetBytes = Environment.WorkingSet };
+        var report = new WorkerReport { ChunkSize = flushOptions.ChunkSize, ChunkBytes = flushOptions.ChunkBytes, Throttle = flushOptions.ThrottleLimit, StartWorkingSetBytes = Environment.WorkingSet };
         var listener = new StatementListener(settings.Target);
         var planStatements = 0;
 
@@ -169,7 +172,7 @@ static class EngineFlush
             report.StartPosition = result.BinlogStart?.Position ?? 0;
             report.EndFile = result.BinlogEnd?.File ?? "";
             report.EndPosition = result.BinlogEnd?.Position ?? 0;
-            report.TableTimings = result.Tables.Select(t => new TableTiming { Table = t.Table, Rows = t.Rows, Chunks = t.Chunks, Seconds = t.Duration.TotalSeconds }).ToList();
+            report.TableTimings = result.Tables.Select(t => new TableTiming { Table = t.Table, Rows = t.Rows, Chunks = t.Chunks, ChunkRows = t.ChunkRows, Seconds = t.Duration.TotalSeconds }).ToList();
             report.Statements = listener.Counts();
             report.StatementSeconds = listener.Seconds();
             // What the journal costs: the final state file, written again the way the engine writes it (serialized, fsync'd, renamed over).

@@ -12,6 +12,7 @@ sealed class TableTiming
     public string Table { get; init; } = "";
     public long Rows { get; init; }
     public int Chunks { get; init; }
+    public int ChunkRows { get; init; }
     public double Seconds { get; init; }
 }
 

@@ -166,4 +166,51 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.All(transactions, n => Assert.InRange(n, 1, 1000));
         File.Delete(result.StateFile);
     }
+    [Fact]
+    public async Task WideRowsGetChunksOfFewerRowsByChunkBytesAndEveryTransactionStaysUnderIt()
+    {
+        // 3,000 rows of about 2 kB and 3,000 narrow rows, with -ChunkBytes 1MB and -ChunkSize 100000: the wide table is
+        // chunked by bytes, the narrow one is not, and no binlog transaction of the copy reaches 1 MiB.
+        const int Rows = 3000;
+        string Values(Func<int, string> row) => string.Join(", ", Enumerable.Range(1, Rows).Select(row));
+        await servers.OnPrimaryAsync(
+            "CREATE DATABASE bf_wide",
+            "CREATE TABLE bf_wide.docs (id INT PRIMARY KEY, body VARCHAR(3000) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_wide.docs VALUES " + Values(i => $"({i}, REPEAT(MD5({i}), 60))"),
+            "CREATE TABLE bf_wide.narrow (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_wide.narrow VALUES " + Values(i => $"({i}, {i * 7})"),
+            "ANALYZE TABLE bf_wide.docs, bf_wide.narrow");
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_wide");
+
+        // Below its range the parameter is refused before anything happens.
+        var refused = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_wide -ChunkBytes 1KB -Confirm:$false", Variables(servers));
+        Assert.Contains(refused.ErrorIds, id => id.StartsWith("ParameterArgumentValidationError", StringComparison.Ordinal));
+        Assert.Empty(refused.Output);
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_wide -ChunkSize 100000 -ChunkBytes 1MB -Confirm:$false", Variables(servers));
+
+        var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        var docs = result.Tables.Single(t => t.Table == "docs");
+        var narrow = result.Tables.Single(t => t.Table == "narrow");
+        Assert.InRange(docs.ChunkRows, 100, 1024 * 1024 / 2000);
+        Assert.Equal((Rows + docs.ChunkRows - 1) / docs.ChunkRows, docs.Chunks);
+        Assert.Equal(1, narrow.Chunks);
+        Assert.True(narrow.ChunkRows > Rows, $"the narrow table's chunks were sized down to {narrow.ChunkRows} rows");
+
+        var after = await TableState.ReadAllAsync(servers.Replica, "bf_wide");
+        AssertSameTables(before, after);
+        await AssertBinlogHoldsExactlyOnceAsync(servers, result, after);
+        var decoded = await DecodeRangesAsync(servers, result);
+        var rowsPerTransaction = BinlogTools.InsertsPerTransaction(decoded);
+        Assert.Equal(2 * Rows, rowsPerTransaction.Sum());
+        Assert.Equal(docs.Chunks + narrow.Chunks, rowsPerTransaction.Count);
+        Assert.Equal(Rows, rowsPerTransaction.Max());
+        Assert.Equal(Rows / docs.ChunkRows, rowsPerTransaction.Count(n => n == docs.ChunkRows));
+        var bytes = BinlogTools.RowTransactionBytes(decoded);
+        Assert.Equal(rowsPerTransaction.Count, bytes.Count);
+        Assert.All(bytes, b => Assert.InRange(b, 1, 1024 * 1024 - 1));
+        Assert.True(bytes.Max() > 1024 * 1024 / 3, $"the wide table's transactions were far below the 1 MiB aimed at: {bytes.Max()} bytes");
+        File.Delete(result.StateFile);
+    }
 }

@@ -50,6 +50,8 @@ namespace BinlogFlusher.Engine.Flushing
         public string BackupTable { get; set; } = "";
         public long Rows { get; set; }
         public int Chunks { get; set; }
+        /// <summary>The rows in each chunk (ChunkSize, or fewer for wide rows by ChunkBytes); 0 when copied in one statement.</summary>
+        public int ChunkRows { get; set; }
         public TimeSpan Duration { get; set; }
         public TableFlushStatus Status { get; set; }
         public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
@@ -67,6 +69,7 @@ namespace BinlogFlusher.Engine.Flushing
                 BackupTable = entry.BackupTable,
                 Rows = progressed ? entry.RowsCopied : 0,
                 Chunks = progressed ? entry.Chunks : 0,
+                ChunkRows = progressed ? entry.ChunkRows ?? 0 : 0,
                 Duration = duration,
                 Status = status,
                 MayRepeat = progressed ? entry.MayRepeat.ToList() : (IReadOnlyList<string>)Array.Empty<string>(),

@@ -29,7 +29,7 @@ namespace BinlogFlusher.Engine.Flushing
         /// table continues on its own, from where its journal entry says).
         /// </summary>
         public static bool Batchable(FlushCandidate candidate, JournalTable entry, FlushOptions options) =>
-            candidate.Table.EstimatedRows <= options.ChunkSize / 10 && !entry.CreateAttempted && !entry.CopyStarted;
+            candidate.Table.EstimatedRows <= options.ChunkRows(candidate.Table) / 10 && !entry.CreateAttempted && !entry.CopyStarted;
 
         public async Task<IReadOnlyList<TableFlushResult>> FlushBatchAsync(IReadOnlyList<(FlushCandidate Candidate, JournalTable Entry)> tables, CancellationToken cancellationToken)
         {
@@ -68,7 +68,7 @@ namespace BinlogFlusher.Engine.Flushing
             var counted = await session.QueryResultSetsAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; " +
                                                              string.Join("; ", backups.Select(b => $"SELECT COUNT(*) FROM {b}")), cancellationToken).ConfigureAwait(false);
             var counts = counted.Select(rows => Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture)).ToList();
-            var together = all.Where(i => counts[i] <= context.Options.ChunkSize || tables[i].Candidate.ChunkKey.Count == 0).ToList();
+            var together = all.Where(i => counts[i] <= context.Options.ChunkRows(tables[i].Candidate.Table) || tables[i].Candidate.ChunkKey.Count == 0).ToList();
             var alone = all.Except(together).ToList();
             await context.ReachedAsync("BatchCounted").ConfigureAwait(false);
             if (together.Count > 0)
@@ -85,6 +85,7 @@ namespace BinlogFlusher.Engine.Flushing
                         var entry = tables[i].Entry;
                         entry.RowsCopied = rows;
                         entry.Chunks = 1;
+                        if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = context.Options.ChunkRows(tables[i].Candidate.Table);
                         Interlocked.Add(ref context.RowsCopied, rows);
                         ReportCopy(entry, tables[i].Candidate.Table);
                     }

@@ -164,14 +164,16 @@ namespace BinlogFlusher.Engine.Flushing
                 return;
             }
 
+            var chunkRows = context.Options.ChunkRows(table);
+            entry.ChunkRows = chunkRows;
             var keyNames = candidate.ChunkKey.Select(c => c.Name).ToList();
             var keyList = SqlText.IdentifierList(keyNames);
             var forceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
             entry.ChunkKeyColumns = keyNames;
 
-            // A single integer key is chunked by value while it is dense: ChunkSize consecutive integers hold at most
-            // ChunkSize rows, so no boundary query walks the key first (that walk is one more read of the whole table).
-            // A chunk of such a range that copies fewer than half of ChunkSize (gaps, sparse keys) turns the rest of
+            // A single integer key is chunked by value while it is dense: chunkRows consecutive integers hold at most
+            // chunkRows rows, so no boundary query walks the key first (that walk is one more read of the whole table).
+            // A chunk of such a range that copies fewer than half of chunkRows (gaps, sparse keys) turns the rest of
             // the table over to boundary queries, so sparse keys never run as thousands of tiny chunks.
             var byValue = IsIntegerKey(candidate);
             decimal minKey = 0, maxKey = 0;
@@ -181,12 +183,12 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 if (byValue)
                 {
-                    var upperValue = lastKey is null ? minKey + (context.Options.ChunkSize - 1) : Convert.ToDecimal(lastKey[0], CultureInfo.InvariantCulture) + context.Options.ChunkSize;
+                    var upperValue = lastKey is null ? minKey + (chunkRows - 1) : Convert.ToDecimal(lastKey[0], CultureInfo.InvariantCulture) + chunkRows;
                     return upperValue < maxKey ? new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], upperValue) } : null;
                 }
                 var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
                 var boundary = await session.QueryAsync(
-                    $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {context.Options.ChunkSize - 1}",
+                    $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {chunkRows - 1}",
                     cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
                 return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
             }
@@ -227,10 +229,10 @@ namespace BinlogFlusher.Engine.Flushing
                     () => ExecuteChunkAsync($"{insert}{forceIndex}{where} ORDER BY {keyList}", parameters, cancellationToken),
                     Range(chunkLast, chunkUpper), entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
 
-                // A chunk up to a boundary found by a query holds exactly ChunkSize rows (the key is unique): anything else
+                // A chunk up to a boundary found by a query holds exactly chunkRows rows (the key is unique): anything else
                 // means the backup changed under the copy. The last chunk takes whatever follows, as a range of integers does.
-                if (upper is not null && !byValue && rows != context.Options.ChunkSize)
-                    throw RowCountMismatch(table, entry.RowsCopied + rows, entry.RowsCopied + context.Options.ChunkSize);
+                if (upper is not null && !byValue && rows != chunkRows)
+                    throw RowCountMismatch(table, entry.RowsCopied + rows, entry.RowsCopied + chunkRows);
                 entry.RowsCopied += rows;
                 entry.Chunks++;
                 Interlocked.Add(ref context.RowsCopied, rows);
@@ -241,7 +243,7 @@ namespace BinlogFlusher.Engine.Flushing
                     ReportCopy(entry, table);
                     return;
                 }
-                if (byValue && rows < context.Options.ChunkSize / 2) byValue = false;
+                if (byValue && rows < chunkRows / 2) byValue = false;
                 // One journal write a chunk: the committed key, and the bounds of the chunk that runs next.
                 last = upper;
                 upper = await WithReconnectAsync(() => BoundaryAsync(last), null, entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);

@@ -27,7 +27,8 @@ namespace BinlogFlusher.Engine.Planning
     public sealed class FlushOptions
     {
         public const int DefaultGtidDomainId = 191;
-        public const int DefaultChunkSize = 10000;
+        public const int DefaultChunkSize = 100000;
+        public const long DefaultChunkBytes = 32L * 1024 * 1024;
         public const int DefaultThrottleLimit = 4;
 
         public FlushSelection Selection { get; set; } = new FlushSelection();
@@ -37,7 +38,10 @@ namespace BinlogFlusher.Engine.Planning
         public bool ResetBinaryLogs { get; set; }
         /// <summary>MariaDB: the GTID domain the flush writes in (default 191).</summary>
         public int? GtidDomainId { get; set; }
+        /// <summary>The most rows in one chunk, and so in one binlog transaction: a hard bound.</summary>
         public int ChunkSize { get; set; } = DefaultChunkSize;
+        /// <summary>The binlog bytes a chunk aims at: a table's chunks hold fewer rows than ChunkSize when its rows are wide.</summary>
+        public long ChunkBytes { get; set; } = DefaultChunkBytes;
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
         public string? StateFile { get; set; }
         /// <summary>Where the default state file goes (the caller's current location); the process directory when null.</summary>
@@ -47,6 +51,19 @@ namespace BinlogFlusher.Engine.Planning
         public int ReconnectAttempts { get; set; } = 3;
 
         public int EffectiveGtidDomainId => GtidDomainId ?? DefaultGtidDomainId;
+
+        /// <summary>
+        /// The rows in each chunk of this table: ChunkSize, or fewer when ChunkBytes divided by the table's average row
+        /// length (DATA_LENGTH / TABLE_ROWS, as pt-table-checksum sized chunks in bytes) allows fewer. InnoDB's figure
+        /// includes record headers and free space in pages, so it errs large and the chunk's binlog transaction small.
+        /// A table whose statistics say no rows counts its whole data length as one row.
+        /// </summary>
+        public int ChunkRows(TableInfo table)
+        {
+            var averageRowBytes = Math.Max(1L, table.DataLength / Math.Max(1L, table.EstimatedRows));
+            var byBytes = Math.Max(1L, ChunkBytes / averageRowBytes);
+            return (int)Math.Min(ChunkSize, byBytes);
+        }
     }
 
     /// <summary>The preflight of Invoke-BinlogFlush, and the checks of Test-BinlogFlushReadiness: one piece of code.</summary>

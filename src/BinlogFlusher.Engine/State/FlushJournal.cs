@@ -28,6 +28,8 @@ namespace BinlogFlusher.Engine.State
         public int ChunksThroughLastKey { get; set; }
         public long RowsCopied { get; set; }
         public int Chunks { get; set; }
+        /// <summary>The rows in each chunk this run used for the table (ChunkSize, or fewer for wide rows by ChunkBytes).</summary>
+        public int? ChunkRows { get; set; }
         /// <summary>Key ranges whose rows may stand twice in the binlog (a chunk that failed half way and was run again).</summary>
         public List<string> MayRepeat { get; set; } = new List<string>();
         public string? Error { get; set; }
