@@ -17,9 +17,9 @@ sealed class FlushCommand
         "Stop the replication SQL thread before the first table (the default).",
         "Leave the replication SQL thread as it is: refused while it runs (replicated writes would be lost), unless --force.");
     readonly Option<string> stateFile = Options.Text("--state-file", "file", "Where the journal goes, for binlog-flusher recover [default: ./binlogflush-<host>-<port>-<time>.json].", "--hashfile");
-    readonly Option<int?> threads = Options.WholeNumber("--threads", "n", 1, 64, $"Tables flushed at once [default: {FlushOptions.DefaultThrottleLimit}].");
-    readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, 10_000_000, $"The most rows per INSERT ... SELECT chunk, each one binlog transaction [default: {FlushOptions.DefaultChunkSize}].");
-    readonly Option<int?> chunkBytes = Options.WholeNumber("--chunk-bytes", "bytes", 65_536, 1_073_741_824, $"The binlog bytes a chunk aims at: tables with wide rows get chunks of fewer rows than --chunk-size [default: {FlushOptions.DefaultChunkBytes}].");
+    readonly Option<int?> threads = Options.WholeNumber("--threads", "n", 1, FlushOptions.MaxThrottleLimit, $"Tables flushed at once [default: {FlushOptions.DefaultThrottleLimit}].");
+    readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, FlushOptions.MaxChunkSize, $"The most rows per INSERT ... SELECT chunk, each one binlog transaction [default: {FlushOptions.DefaultChunkSize}].");
+    readonly Option<int?> chunkBytes = Options.WholeNumber("--chunk-bytes", "bytes", (int)FlushOptions.MinChunkBytes, (int)FlushOptions.MaxChunkBytes, $"The binlog bytes a chunk aims at: tables with wide rows get chunks of fewer rows than --chunk-size [default: {FlushOptions.DefaultChunkBytes}].");
     readonly Option<int?> gtidDomainId = Options.WholeNumber("--gtid-domain-id", "n", 0, int.MaxValue, $"MariaDB: the GTID domain the flush writes in [default: {FlushOptions.DefaultGtidDomainId}].");
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");

@@ -42,16 +42,16 @@ namespace BinlogFlusher.Commands
         public string? StateFile { get; set; }
 
         [Parameter]
-        [ValidateRange(1, 64)]
+        [ValidateRange(1, FlushOptions.MaxThrottleLimit)]
         public int ThrottleLimit { get; set; } = FlushOptions.DefaultThrottleLimit;
 
         [Parameter]
-        [ValidateRange(1, 10000000)]
+        [ValidateRange(1, FlushOptions.MaxChunkSize)]
         public int ChunkSize { get; set; } = FlushOptions.DefaultChunkSize;
 
         /// <summary>The binlog bytes a chunk aims at (PowerShell's 32MB, 1GB); wide rows make chunks of fewer rows than -ChunkSize.</summary>
         [Parameter]
-        [ValidateRange(65536L, 1073741824L)]
+        [ValidateRange(FlushOptions.MinChunkBytes, FlushOptions.MaxChunkBytes)]
         public long ChunkBytes { get; set; } = FlushOptions.DefaultChunkBytes;
 
         /// <summary>MariaDB: the GTID domain the flush writes in (default 191).</summary>

@@ -68,7 +68,8 @@ namespace BinlogFlusher.Engine.Flushing
             var counted = await session.QueryResultSetsAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; " +
                                                              string.Join("; ", backups.Select(b => $"SELECT COUNT(*) FROM {b}")), cancellationToken).ConfigureAwait(false);
             var counts = counted.Select(rows => Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture)).ToList();
-            var together = all.Where(i => counts[i] <= context.Options.ChunkRows(tables[i].Candidate.Table) || tables[i].Candidate.ChunkKey.Count == 0).ToList();
+            var chunkRows = tables.Select(t => context.Options.ChunkRows(t.Candidate.Table)).ToList();
+            var together = all.Where(i => counts[i] <= chunkRows[i] || tables[i].Candidate.ChunkKey.Count == 0).ToList();
             var alone = all.Except(together).ToList();
             await context.ReachedAsync("BatchCounted").ConfigureAwait(false);
             if (together.Count > 0)
@@ -85,7 +86,7 @@ namespace BinlogFlusher.Engine.Flushing
                         var entry = tables[i].Entry;
                         entry.RowsCopied = rows;
                         entry.Chunks = 1;
-                        if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = context.Options.ChunkRows(tables[i].Candidate.Table);
+                        if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = chunkRows[i];
                         Interlocked.Add(ref context.RowsCopied, rows);
                         ReportCopy(entry, tables[i].Candidate.Table);
                     }

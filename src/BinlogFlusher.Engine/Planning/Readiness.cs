@@ -31,6 +31,11 @@ namespace BinlogFlusher.Engine.Planning
         public const long DefaultChunkBytes = 32L * 1024 * 1024;
         public const int DefaultThrottleLimit = 4;
 
+        // The ranges the cmdlet and the CLI accept.
+        public const int MaxChunkSize = 10_000_000;
+        public const long MinChunkBytes = 64L * 1024, MaxChunkBytes = 1024L * 1024 * 1024;
+        public const int MaxThrottleLimit = 64;
+
         public FlushSelection Selection { get; set; } = new FlushSelection();
         public bool Force { get; set; }
         public bool NoReplicaStop { get; set; }
