@@ -166,6 +166,7 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.All(transactions, n => Assert.InRange(n, 1, 1000));
         File.Delete(result.StateFile);
     }
+
     [Fact]
     public async Task WideRowsGetChunksOfFewerRowsByChunkBytesAndEveryTransactionStaysUnderIt()
     {
