@@ -3,7 +3,6 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
 using BinlogFlusher.Engine;
-using MySqlConnector;
 
 namespace BinlogFlusher.Cli;
 
@@ -86,20 +85,15 @@ static class CommandLine
             Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for its flags.");
             return ExitCodes.BadUsage;
         }
-        catch (FlushException exception)
+        catch (Exception exception) when (FlushException.Classify(exception) is { } failure)
         {
-            Say.Error(WithTarget(exception.Message));
-            return exception.Kind switch
+            Say.Error(WithTarget(failure.Message));
+            return failure.Kind switch
             {
                 FlushErrorKind.InvalidInput => ExitCodes.BadUsage,
                 FlushErrorKind.PreflightRefused or FlushErrorKind.StateFileInvalid or FlushErrorKind.StateFileMismatch => ExitCodes.Refused,
                 _ => ExitCodes.FailedAndRestored,
             };
-        }
-        catch (MySqlException exception)
-        {
-            Say.Error(WithTarget($"server error {exception.ErrorCode}: {exception.Message}"));
-            return ExitCodes.FailedAndRestored;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using System;
+using MySqlConnector;
 
 namespace BinlogFlusher.Engine
 {
@@ -27,5 +28,21 @@ namespace BinlogFlusher.Engine
         }
 
         public FlushErrorKind Kind { get; }
+
+        /// <summary>
+        /// A failure the engine expects (its own, or the server's or driver's) as a FlushException; null for anything
+        /// else, which is a bug and must surface as one. Front ends call this instead of naming driver types: the
+        /// driver loads in the module's own load context, where only the engine sees its exception types.
+        /// </summary>
+        public static FlushException? Classify(Exception exception) => exception switch
+        {
+            FlushException flush => flush,
+            MySqlException server => new FlushException(FlushErrorKind.ServerError, ServerMessage(server), server),
+            _ => null,
+        };
+
+        /// <summary>"server error 1146 (42S02): ..." for the server's errors; the driver's own (a lost connection) have no number.</summary>
+        internal static string ServerMessage(MySqlException exception) =>
+            exception.Number != 0 ? $"server error {exception.Number} ({exception.SqlState}): {exception.Message}" : "connection error: " + exception.Message;
     }
 }

@@ -23,7 +23,7 @@ namespace BinlogFlusher.Commands
                     var plan = HostPlan.ReadAsync(settings, options, null, CancellationToken.None).GetAwaiter().GetResult();
                     foreach (var candidate in plan.Candidates) WriteObject(OutputObjects.Candidate(settings, candidate));
                 }
-                catch (Exception exception) when (exception is FlushException or MySqlConnector.MySqlException)
+                catch (Exception exception) when (FlushException.Classify(exception) is not null)
                 {
                     WriteError(ToErrorRecord(exception, settings.Target));
                 }

@@ -54,7 +54,9 @@ namespace BinlogFlusher.Commands
         /// <summary>An engine failure as an error record with a stable id, the right category and the host as target.</summary>
         protected static ErrorRecord ToErrorRecord(Exception exception, string target)
         {
-            var (id, category) = exception switch
+            // The engine classifies server and driver errors: their types live in the module's own load context.
+            var failure = FlushException.Classify(exception) ?? exception;
+            var (id, category) = failure switch
             {
                 FlushException flush => flush.Kind switch
                 {
@@ -70,11 +72,10 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.ResumeRefused => ("ResumeRefused", ErrorCategory.InvalidOperation),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
-                MySqlConnector.MySqlException => ("ServerError", ErrorCategory.InvalidOperation),
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),
                 _ => ("UnexpectedError", ErrorCategory.InvalidOperation),
             };
-            return new ErrorRecord(exception, id, category, target) { ErrorDetails = new ErrorDetails(exception.Message) };
+            return new ErrorRecord(failure, id, category, target) { ErrorDetails = new ErrorDetails(failure.Message) };
         }
     }
 }

@@ -109,7 +109,7 @@ namespace BinlogFlusher.Commands
                 {
                     break;
                 }
-                catch (Exception exception) when (exception is FlushException or MySqlConnector.MySqlException)
+                catch (Exception exception) when (FlushException.Classify(exception) is not null)
                 {
                     queue.Drain(this);
                     WriteError(ToErrorRecord(exception, settings.Target));

@@ -41,7 +41,7 @@ namespace BinlogFlusher.Commands
                 {
                     RestoreHost(settings);
                 }
-                catch (Exception exception) when (exception is FlushException or MySqlConnector.MySqlException or System.IO.IOException)
+                catch (Exception exception) when (FlushException.Classify(exception) is not null || exception is System.IO.IOException)
                 {
                     WriteError(ToErrorRecord(exception, settings.Target));
                 }

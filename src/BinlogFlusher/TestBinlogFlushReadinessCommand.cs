@@ -29,7 +29,7 @@ namespace BinlogFlusher.Commands
                     var plan = HostPlan.ReadAsync(settings, new FlushOptions { Force = Force }, null, CancellationToken.None).GetAwaiter().GetResult();
                     WriteObject(Detailed ? Report(plan) : plan.Ready);
                 }
-                catch (Exception exception) when (exception is FlushException or MySqlConnector.MySqlException)
+                catch (Exception exception) when (FlushException.Classify(exception) is not null)
                 {
                     if (Detailed) WriteError(ToErrorRecord(exception, settings.Target));
                     else

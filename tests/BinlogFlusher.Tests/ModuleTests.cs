@@ -68,3 +68,26 @@ public sealed class ModuleTests
         Assert.DoesNotContain("secret-pw", error.ToString());
     }
 }
+
+/// <summary>
+/// The load-context boundary: the module assembly loads in PowerShell's default context, where only the BCL, PowerShell
+/// and (through the module's resolver) the engine can be found. A reference to anything else (MySqlConnector, say)
+/// fails to load in a fresh pwsh, or binds to another module's copy.
+/// </summary>
+public sealed class ModuleReferenceTests
+{
+    [Fact]
+    public void TheModuleAssemblyReferencesOnlyTheFrameworkPowerShellAndTheEngine()
+    {
+        var path = Path.Combine(PowerShellRunner.RepoRoot, "out", "BinlogFlusher", "BinlogFlusher.dll");
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var references = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).Order().ToList();
+
+        static bool Allowed(string name) =>
+            name is "netstandard" or "mscorlib" or "System.Management.Automation" or "BinlogFlusher.Engine" || name.StartsWith("System.", StringComparison.Ordinal);
+        Assert.True(references.All(Allowed), "out/BinlogFlusher/BinlogFlusher.dll references: " + string.Join(", ", references));
+        Assert.Contains("BinlogFlusher.Engine", references);
+    }
+}

@@ -185,7 +185,7 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 result.Error = failure is OperationCanceledException
                     ? $"Interrupted; every table was put back. The binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot."
-                    : failure.Message + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
+                    : Sentence(FlushException.Classify(failure)?.Message ?? failure.Message) + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
                 result.ErrorKind = failure is FlushException flush ? flush.Kind : failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.ServerError;
             }
             file.Update(j =>
@@ -374,5 +374,7 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         static string ToHex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+
+        static string Sentence(string text) => text.TrimEnd().EndsWith(".", StringComparison.Ordinal) ? text.TrimEnd() : text.TrimEnd() + ".";
     }
 }

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using BinlogFlusher.Sandbox;
+using BinlogFlusher.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>
+/// The module where users run it: a real pwsh process of its own that has loaded nothing but the module (and, in the
+/// second case of each theory, another module that loaded an older MySqlConnector first). This test process already
+/// holds MySqlConnector and the engine, so only a separate process shows whether the module can load them itself.
+/// </summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper log)
+{
+    static string Script(string name) => Path.Combine(PowerShellRunner.RepoRoot, "tests", "CleanHost", name);
+
+    static string OldModule
+    {
+        get
+        {
+            var folder = Path.Combine(PowerShellRunner.RepoRoot, "tests", "OldMySqlModule", "bin");
+            return new[] { "Release", "Debug" }.Select(c => Path.Combine(folder, c, "netstandard2.0", "OldMySqlModule.dll")).Where(File.Exists)
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                ?? throw new InvalidOperationException("tests/OldMySqlModule is not built: run dotnet build BinlogFlusher.sln.");
+        }
+    }
+
+    string ReplicaHost => $"127.0.0.1:{servers.Replica.Port}";
+
+    List<string> Arguments(bool otherMySqlConnectorFirst, params string[] more)
+    {
+        var arguments = new List<string> { "-ModulePath", PowerShellRunner.ModuleManifest, "-User", servers.Replica.User };
+        if (otherMySqlConnectorFirst) arguments.AddRange(new[] { "-OtherModulePath", OldModule, "-OtherConnectionString", servers.Replica.ConnectionString() });
+        arguments.AddRange(more);
+        return arguments;
+    }
+
+    Dictionary<string, string> Environment => new() { ["BF_PASSWORD"] = servers.Replica.Password };
+
+    static void AssertNoLoadFailure(PwshProcess.Outcome outcome)
+    {
+        Assert.DoesNotContain("Could not load file or assembly", outcome.Text);
+        Assert.DoesNotContain("FileNotFoundException", outcome.Text);
+        Assert.DoesNotContain("UnexpectedError", outcome.Text);
+        Assert.Contains("end of script", outcome.Output);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryCmdletWorksInAFreshPwsh(bool otherMySqlConnectorFirst)
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync(
+            "CREATE DATABASE bf_shop",
+            "CREATE TABLE bf_shop.items (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL)",
+            "INSERT INTO bf_shop.items VALUES (1, 'one'), (2, 'two'), (3, 'three')",
+            "CREATE TABLE bf_shop.notes (id BIGINT PRIMARY KEY, body TEXT)",
+            "INSERT INTO bf_shop.notes VALUES (10, 'x'), (20, NULL)");
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+
+        var outcome = await PwshProcess.RunFileAsync(Script("EveryCmdlet.ps1"), Arguments(otherMySqlConnectorFirst, "-HostName", ReplicaHost), Environment);
+        log.WriteLine(outcome.ToString());
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        AssertNoLoadFailure(outcome);
+        Assert.DoesNotContain("error: ", outcome.Output);
+        Assert.Contains("ready: True", outcome.Output);
+        Assert.Contains("detailed: True MariaDB tables=2", outcome.Output.Replace("MySQL", "MariaDB"));
+        Assert.Contains("candidates: bf_shop.items,bf_shop.notes", outcome.Output);
+        Assert.Contains($"What if: Performing the operation \"Flush the table's rows to the binary log\" on target \"bf_shop.items on {ReplicaHost}\"", outcome.Output);
+        Assert.Matches(@"flush: Completed rows=5 tables=2 start=\S+:\d+ end=\S+:\d+", outcome.Output);
+        Assert.Contains("discover: 0 outcome(s)", outcome.Output);
+        // The tables are as they were, and their rows are in the binlog once.
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        var binlog = await ReadBinlogSinceAsync(outcome.Output);
+        Assert.Equal(3, BinlogTools.CountInserts(binlog)["`bf_shop`.`items`"]);
+        Assert.Equal(2, BinlogTools.CountInserts(binlog)["`bf_shop`.`notes`"]);
+
+        Assert.Contains("loaded: MySqlConnector 2.6.2 in DependencyLoadContext", outcome.Output);
+        if (otherMySqlConnectorFirst)
+        {
+            Assert.Contains("old module: MySqlConnector 2.4.0 talked to", outcome.Output);
+            Assert.Contains("loaded: MySqlConnector 2.4.0 in DefaultAssemblyLoadContext", outcome.Output);
+        }
+        else Assert.DoesNotContain("DefaultAssemblyLoadContext", outcome.Output);
+    }
+
+    async Task<string> ReadBinlogSinceAsync(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"start=(\S+):(\d+) end=(\S+):(\d+)");
+        return await BinlogTools.DecodeAsync(servers.Replica, match.Groups[1].Value, long.Parse(match.Groups[2].Value), match.Groups[3].Value, long.Parse(match.Groups[4].Value));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ErrorsAreErrorRecordsAndTheNextPipedHostIsStillFlushed(bool otherMySqlConnectorFirst)
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync(
+            "CREATE DATABASE bf_shop",
+            "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)",
+            "INSERT INTO bf_shop.items VALUES (1), (2)",
+            "CREATE TABLE bf_shop.victim (id INT PRIMARY KEY)",
+            "INSERT INTO bf_shop.victim VALUES (7)");
+        // The second host: a standalone server (no replication, hence -Force), with the same account and a table of its own.
+        await using var second = await servers.StartConsumerAsync();
+        var user = servers.Replica.User.Replace("'", "''");
+        var password = servers.Replica.Password.Replace("'", "''");
+        await ReplicaPairFixture.ExecuteAsync(second.Endpoint,
+            "CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.other (id INT PRIMARY KEY)", "INSERT INTO bf_shop.other VALUES (1), (2), (3)",
+            $"CREATE USER IF NOT EXISTS '{user}'@'%' IDENTIFIED BY '{password}'", $"ALTER USER '{user}'@'%' IDENTIFIED BY '{password}'",
+            $"GRANT ALL ON *.* TO '{user}'@'%' WITH GRANT OPTION");
+        var secondServer = second.Endpoint with { User = servers.Replica.User, Password = servers.Replica.Password };
+        var secondHost = $"127.0.0.1:{second.Endpoint.Port}";
+
+        // Another session holds bf_shop.victim with LOCK TABLES ... WRITE; once the flush waits for it, that session
+        // drops the table, so the flush's next statement on it fails on the server in the middle of the run.
+        await using var blocker = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        // Unlogged: a local write in the replica's binlog would stop replication under gtid_strict_mode.
+        await new MySqlConnector.MySqlCommand("SET SESSION sql_log_bin = 0; LOCK TABLES bf_shop.victim WRITE", blocker).ExecuteNonQueryAsync();
+        var waited = "";
+        async Task DropWhenTheFlushWaits(Process pwsh)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (DateTime.UtcNow < deadline && !pwsh.HasExited)
+            {
+                var rows = await ReplicaPairFixture.QueryAsync(servers.Replica,
+                    $"SELECT INFO FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table metadata lock' AND ID <> {blocker.ServerThread}");
+                if (rows.Count > 0)
+                {
+                    waited = rows[0][0] as string ?? "";
+                    await new MySqlConnector.MySqlCommand("DROP TABLE bf_shop.victim", blocker).ExecuteNonQueryAsync();
+                    await new MySqlConnector.MySqlCommand("UNLOCK TABLES", blocker).ExecuteNonQueryAsync();
+                    return;
+                }
+                await Task.Delay(20);
+            }
+        }
+
+        var outcome = await PwshProcess.RunFileAsync(Script("ErrorPaths.ps1"),
+            Arguments(otherMySqlConnectorFirst, "-HostName", ReplicaHost, "-SecondHostName", secondHost), Environment, DropWhenTheFlushWaits);
+        log.WriteLine($"The flush waited in: {waited}\n{outcome}");
+
+        AssertNoLoadFailure(outcome);
+        Assert.True(waited.Length > 0, "The flush never waited for the locked table:\n" + outcome);
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.Contains("unreachable ready: False", outcome.Output);
+        Assert.Matches("unreachable warning: 127.0.0.1:1: .+", outcome.Output);
+        var errors = outcome.Output.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        // Unreachable: readiness and candidates, then the first piped host of the flush; wrong password: readiness, candidates, restore.
+        Assert.Equal(2, errors.Count(e => e.StartsWith("error: ConnectionFailed,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand | ConnectionError", StringComparison.Ordinal)));
+        Assert.Equal(2, errors.Count(e => e.StartsWith("error: ConnectionFailed,BinlogFlusher.Commands.GetFlushCandidateTableCommand | ConnectionError", StringComparison.Ordinal)));
+        Assert.Single(errors, e => e.StartsWith("error: ConnectionFailed,BinlogFlusher.Commands.RestoreBinlogFlushStateCommand | ConnectionError | " + ReplicaHost, StringComparison.Ordinal));
+        Assert.Single(errors, e => e.StartsWith("error: ConnectionFailed,BinlogFlusher.Commands.InvokeBinlogFlushCommand | ConnectionError | 127.0.0.1:1 ", StringComparison.Ordinal));
+        Assert.Contains("after connection errors: 5 error(s)", outcome.Output);
+        // The server error mid-run: an error record for that host, its tables put back, and the next host flushed.
+        var serverError = Assert.Single(errors, e => e.Contains("InvokeBinlogFlushCommand", StringComparison.Ordinal) && e.Contains(" | " + ReplicaHost + " | ", StringComparison.Ordinal));
+        Assert.StartsWith("error: ServerError,BinlogFlusher.Commands.InvokeBinlogFlushCommand | InvalidOperation | " + ReplicaHost + " | BinlogFlusher.Engine.FlushException | ", serverError);
+        Assert.Contains("server error 1146 (42S02): Table 'bf_shop.victim' doesn't exist. Every table was put back", serverError);
+        Assert.Equal(2, errors.Count(e => e.Contains("InvokeBinlogFlushCommand", StringComparison.Ordinal)));
+        Assert.Contains($"result: {ReplicaHost} Failed", outcome.Output);
+        Assert.Contains($"result: {secondHost} Completed rows=3", outcome.Output);
+        Assert.Equal(2L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.items"));
+        Assert.Equal(0L, await ReplicaPairFixture.ScalarAsync(servers.Replica,
+            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'bf_shop' AND (TABLE_NAME LIKE '\\_bfbk\\_%' OR ENGINE = 'BLACKHOLE')"));
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(secondServer, "SELECT COUNT(*) FROM bf_shop.other"));
+    }
+}
