@@ -13,13 +13,17 @@
                session does not load, and lock, the module assemblies in out/BinlogFlusher).
       Package  Build, then a PSGallery-ready .nupkg in out/, made by Publish-Module into a temporary local
                PSRepository (a folder under out/) that is unregistered and removed afterwards.
+      Demo     Build, then the module's tour in a fresh PowerShell process (src/BinlogFlusher/Demo.ps1) against a
+               throwaway local primary and replica that 'binlog-flusher sandbox' starts with sample data and
+               deletes afterwards: readiness, candidate tables, a flush and its result, the binlog range it
+               wrote. Needs the MariaDB/MySQL server binaries on PATH (apt-get install mariadb-server mariadb-client).
       Bench    dotnet run --project tests/Benchmarks -c Release, passing -BenchmarkArgument through.
       Clean    Removes out/ and every bin/ and obj/ folder under src/ and tests/.
 
     Any failure stops the script with an error that says which step failed.
 
 .PARAMETER Task
-    The tasks to run, in order: Build, Test, Package, Clean, Bench. Default: Build.
+    The tasks to run, in order: Build, Test, Package, Demo, Clean, Bench. Default: Build.
 
 .PARAMETER Configuration
     The build configuration for Build, Test and Package (Release or Debug). Default: Release.
@@ -35,6 +39,11 @@
     Builds the solution in Release; the module is then importable from out/BinlogFlusher/BinlogFlusher.psd1.
 
 .EXAMPLE
+    ./build.ps1 Demo
+
+    Builds the module and flushes a throwaway local replica with it, in a fresh pwsh.
+
+.EXAMPLE
     ./build.ps1 -Task Clean, Test, Package
 
     Starts from a clean tree, runs the xunit suite and the Pester tests, then writes out/BinlogFlusher.<version>.nupkg.
@@ -48,7 +57,7 @@
 [CmdletBinding(PositionalBinding = $false)]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean', 'Bench')]
     [string[]]$Task = 'Build',
 
     [string]$Configuration = 'Release',
@@ -174,6 +183,15 @@ function Invoke-PackageTask {
     Write-Host "Package: $packagePath"
 }
 
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    Write-Step 'Demo: the module in a fresh PowerShell against a throwaway replica'
+    $cli = Join-Path $RepoRoot "src/BinlogFlusher.Cli/bin/$Configuration/net10.0/binlog-flusher.dll"
+    $script = Join-Path $RepoRoot 'src/BinlogFlusher/Demo.ps1'
+    # A fresh process: the module is imported there alone, as in a user's new session.
+    Invoke-Dotnet -What 'run the demo' -Arguments @($cli, 'sandbox', '--', (Get-PowerShellExecutable), '-NoProfile', '-File', $script)
+}
+
 function Invoke-BenchTask {
     $project = Join-Path $RepoRoot 'tests/Benchmarks'
     if (-not (Test-Path -LiteralPath $project -PathType Container)) {
@@ -218,6 +236,7 @@ try {
             'Build' { Invoke-BuildTask }
             'Test' { Invoke-TestTask }
             'Package' { Invoke-PackageTask }
+            'Demo' { Invoke-DemoTask }
             'Bench' { Invoke-BenchTask }
             'Clean' { Invoke-CleanTask }
         }

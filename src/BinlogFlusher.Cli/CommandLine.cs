@@ -36,6 +36,7 @@ static class CommandLine
             notes[command] = text;
         }
         Add(Demo.Build(), Demo.Notes);
+        Add(SandboxCommand.Build(), SandboxCommand.Notes);
         Add(new PlanCommand().Build(), PlanCommand.Notes);
         Add(new FlushCommand().Build(), FlushCommand.Notes);
         Add(new RecoverCommand().Build(), RecoverCommand.Notes);

@@ -3,7 +3,6 @@ using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Sandbox;
-using MySqlConnector;
 
 namespace BinlogFlusher.Cli;
 
@@ -31,14 +30,7 @@ static class Demo
         await using var pair = await LocalReplicaPair.StartAsync(cancellationToken: cancellationToken);
         Console.WriteLine($"Primary 127.0.0.1:{pair.Primary.Port}, replica 127.0.0.1:{pair.Replica.Port} ({pair.Binaries.Version})");
 
-        await using (var primary = new MySqlConnection(pair.Primary.ConnectionString()))
-        {
-            await primary.OpenAsync(cancellationToken);
-            foreach (var sql in SampleSchema(rows))
-                await new MySqlCommand(sql, primary) { CommandTimeout = 600 }.ExecuteNonQueryAsync(cancellationToken);
-            foreach (var sql in SampleRows(rows))
-                await new MySqlCommand(sql, primary) { CommandTimeout = 600 }.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await SampleShop.WriteAsync(pair.Primary, rows, cancellationToken);
         await pair.WaitForReplicaAsync(cancellationToken);
         Console.WriteLine($"Sample data written on the primary and replicated: schema demo_shop, {rows} orders.");
 
@@ -65,25 +57,5 @@ static class Demo
         Console.WriteLine($"  {decoded.Split('\n').Count(l => l.StartsWith("CREATE TABLE", StringComparison.Ordinal)),8} CREATE TABLE statements");
         Console.WriteLine("The throwaway servers are stopped and deleted now.");
         return ExitCodes.Done;
-    }
-
-    static IEnumerable<string> SampleSchema(int orders)
-    {
-        yield return "CREATE DATABASE demo_shop";
-        yield return "CREATE TABLE demo_shop.customers (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) UNIQUE, created DATETIME(6) NOT NULL) ENGINE=InnoDB";
-        yield return "CREATE TABLE demo_shop.orders (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, amount DECIMAL(12,2) NOT NULL, " +
-                     "amount_with_tax DECIMAL(12,2) AS (amount * 1.2) STORED, note JSON, " +
-                     "CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES demo_shop.customers (id)) ENGINE=InnoDB";
-        yield return "CREATE TABLE demo_shop.audit_log (at DATETIME NOT NULL, message TEXT) ENGINE=InnoDB";
-    }
-
-    // Plain multi-row INSERTs: the same on MySQL and MariaDB.
-    static IEnumerable<string> SampleRows(int orders)
-    {
-        yield return "INSERT INTO demo_shop.customers VALUES " + string.Join(", ", Enumerable.Range(1, 500).Select(i => $"({i}, 'Customer {i}', 'c{i}@example.com', NOW(6))"));
-        for (var start = 1; start <= orders; start += 1000)
-            yield return "INSERT INTO demo_shop.orders (customer_id, amount, note) VALUES " +
-                         string.Join(", ", Enumerable.Range(start, Math.Min(1000, orders - start + 1)).Select(i => $"({1 + i % 500}, {i} / 7, JSON_OBJECT('n', {i}))"));
-        yield return "INSERT INTO demo_shop.audit_log VALUES " + string.Join(", ", Enumerable.Repeat("(NOW(), 'same line')", 50));
     }
 }

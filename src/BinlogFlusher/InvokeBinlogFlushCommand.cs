@@ -22,6 +22,8 @@ namespace BinlogFlusher.Commands
         // Per host, the flush started last: a host never runs two flushes at once (tables piped one by one).
         readonly Dictionary<string, Task> runningByHost = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
         readonly HashSet<string> hostsSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // Every host's result as its worker finished, for the report a stopped pipeline can no longer output.
+        readonly System.Collections.Concurrent.ConcurrentQueue<FlushResult> finished = new System.Collections.Concurrent.ConcurrentQueue<FlushResult>();
 
         /// <summary>Leave the replication SQL thread as it is (refused while it runs, unless -Force).</summary>
         [Parameter]
@@ -138,6 +140,7 @@ namespace BinlogFlusher.Commands
                     try
                     {
                         var result = await flusher.FlushAsync(approved, stopping.Token, resume).ConfigureAwait(false);
+                        finished.Enqueue(result);
                         queue.CompleteHost(target);
                         queue.Post(c =>
                         {
@@ -177,6 +180,21 @@ namespace BinlogFlusher.Commands
             stopping.Cancel();
             // Every host puts its tables back before the cmdlet returns; nothing may be written to a stopped pipeline.
             queue.DrainUntil(null, () => running.All(t => t.IsCompleted));
+            // So the console (not the pipeline, $Error or $r, which a stop leaves untouched) says what happened.
+            foreach (var result in finished) Host.UI.WriteWarningLine(StopReport(result));
+        }
+
+        /// <summary>One line for a host after Ctrl+C: what became of its tables, which binlog range holds what, and the state file.</summary>
+        internal static string StopReport(FlushResult result)
+        {
+            var target = result.HostName + ":" + result.Port;
+            var range = $"binlog {result.BinlogStart?.ToString() ?? "?"} .. {result.BinlogEnd?.ToString() ?? "?"}";
+            if (result.Status == FlushStatus.Completed)
+                return $"{target}: flushed before the stop ({result.Rows:N0} rows, {range}); state file {result.StateFile}.";
+            var tables = result.LeftAside.Count == 0
+                ? "every table was put back"
+                : $"NOT put back: {string.Join(", ", result.LeftAside)}; run Restore-BinlogFlushState -HostName {target} -StateFile '{result.StateFile}'";
+            return $"{target}: interrupted; {tables}. The {range} holds a partial snapshot; state file {result.StateFile}.";
         }
     }
 }

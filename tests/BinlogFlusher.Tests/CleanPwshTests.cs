@@ -40,10 +40,15 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
 
     static void AssertNoLoadFailure(PwshProcess.Outcome outcome)
     {
-        Assert.DoesNotContain("Could not load file or assembly", outcome.Text);
-        Assert.DoesNotContain("FileNotFoundException", outcome.Text);
-        Assert.DoesNotContain("UnexpectedError", outcome.Text);
+        AssertNoLoadFailure(outcome.Text);
         Assert.Contains("end of script", outcome.Output);
+    }
+
+    static void AssertNoLoadFailure(string text)
+    {
+        Assert.DoesNotContain("Could not load file or assembly", text);
+        Assert.DoesNotContain("FileNotFoundException", text);
+        Assert.DoesNotContain("UnexpectedError", text);
     }
 
     [Theory]
@@ -167,5 +172,37 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
         Assert.Equal(0L, await ReplicaPairFixture.ScalarAsync(servers.Replica,
             "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'bf_shop' AND (TABLE_NAME LIKE '\\_bfbk\\_%' OR ENGINE = 'BLACKHOLE')"));
         Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(secondServer, "SELECT COUNT(*) FROM bf_shop.other"));
+    }
+
+    /// <summary>
+    /// What './build.ps1 Demo' runs after the build: 'binlog-flusher sandbox' starts a throwaway pair with sample data and
+    /// runs the demo script in a fresh pwsh against its replica, then deletes the pair.
+    /// </summary>
+    [Fact]
+    public async Task TheDemoRunsInAFreshPwshAgainstASandboxReplica()
+    {
+        await PwshProcess.EnsureRestoredAsync();
+        var demo = Path.Combine(PowerShellRunner.RepoRoot, "src", "BinlogFlusher", "Demo.ps1");
+        using var cli = CliProcess.Start(new Dictionary<string, string> { ["NO_COLOR"] = "1", ["TERM"] = "dumb" },
+            "sandbox", "--rows", "3000", "--", "dotnet", "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", demo);
+        var exitCode = await cli.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        log.WriteLine(cli.Text);
+
+        Assert.True(exitCode == 0, cli.Text);
+        AssertNoLoadFailure(cli.Text);
+        Assert.Matches(@"PS> Test-BinlogFlushReadiness -HostName 127\.0\.0\.1:\d+ -MyCnf \$cnf -Detailed", cli.Text);
+        Assert.Matches(@"\n127\.0\.0\.1:\d+ +(MariaDB|MySQL) .* True ", cli.Text);
+        Assert.Matches(@"\ndemo_shop +orders +[\d,]+ ", cli.Text);
+        Assert.Contains("What if: Performing the operation \"Flush the table's rows to the binary log\" on target \"demo_shop.orders on 127.0.0.1:", cli.Text);
+        Assert.Matches(@"\n127\.0\.0\.1:\d+ +Completed +3 +3,550 ", cli.Text);
+        Assert.Matches(@"\ndemo_shop +orders +Flushed +3,000 ", cli.Text);
+        // The row events in the flush's range, decoded by the server's own client: every row of every table once.
+        Assert.Matches(@"\n +3000 `demo_shop`\.`orders`", cli.Text);
+        Assert.Matches(@"\n +500 `demo_shop`\.`customers`", cli.Text);
+        Assert.Matches(@"\n +50 `demo_shop`\.`audit_log`", cli.Text);
+        Assert.Contains("3 CREATE TABLE statements in the range", cli.Text);
+        Assert.Contains("The command exited with code 0; the throwaway servers are stopped and deleted now.", cli.Text);
+        var myCnf = System.Text.RegularExpressions.Regex.Match(cli.Text, "BINLOGFLUSHER_SANDBOX_MYCNF=(\\S+)").Groups[1].Value;
+        Assert.False(File.Exists(myCnf), "The sandbox left its option file behind: " + myCnf);
     }
 }

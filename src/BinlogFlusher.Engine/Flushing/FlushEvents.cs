@@ -95,6 +95,8 @@ namespace BinlogFlusher.Engine.Flushing
         public string ReplicationBefore { get; set; } = "";
         public string ReplicationAfter { get; set; } = "";
         public IReadOnlyList<TableFlushResult> Tables { get; set; } = Array.Empty<TableFlushResult>();
+        /// <summary>Tables (schema.table) the run could not put back: Restore-BinlogFlushState / recover repairs them from the state file.</summary>
+        public IReadOnlyList<string> LeftAside { get; set; } = Array.Empty<string>();
         public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
         public string? Error { get; set; }
         public FlushErrorKind? ErrorKind { get; set; }

@@ -197,6 +197,8 @@ namespace BinlogFlusher.Engine.Flushing
             JournalWrites = file.Writes;
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
+            result.LeftAside = journal.Tables.Where(t => t.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring)
+                .Select(t => t.Schema + "." + t.Table).ToList();
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);

@@ -18,6 +18,8 @@ public sealed class PowerShellRun
     public List<ProgressRecord> Progress { get; } = new();
     public List<string> Prompts { get; } = new();
     public List<string> HostText { get; } = new();
+    /// <summary>Lines the host was asked to show as warnings (Write-Warning's, and the module's own through $Host.UI).</summary>
+    public List<string> HostWarnings { get; } = new();
     /// <summary>A terminating error, when the script threw.</summary>
     public Exception? Terminating { get; set; }
 
@@ -130,7 +132,10 @@ public static class PowerShellRunner
         public override void WriteDebugLine(string message) => Record(message + "\n");
         public override void WriteProgress(long sourceId, ProgressRecord record) { }
         public override void WriteVerboseLine(string message) { }
-        public override void WriteWarningLine(string message) { }
+        public override void WriteWarningLine(string message)
+        {
+            lock (run.HostWarnings) run.HostWarnings.Add(message);
+        }
 
         void Record(string value)
         {

@@ -11,6 +11,9 @@ public static class PwshProcess
 {
     static readonly Lazy<Task> Restored = new(RestoreToolAsync);
 
+    /// <summary>dotnet tool restore, once per test run: after it, `dotnet tool run pwsh` works under the repository.</summary>
+    public static Task EnsureRestoredAsync() => Restored.Value;
+
     public sealed record Outcome(int ExitCode, string Output, string Errors)
     {
         public string Text => Output + Errors;
