@@ -32,6 +32,7 @@ param(
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
+$ModulePath = [System.IO.Path]::GetFullPath($ModulePath)
 if (-not $HostName -or -not $MyCnf) {
     throw 'No replica given: run ./build.ps1 Demo (it starts a throwaway one), or pass -HostName host:port -MyCnf <option file>.'
 }
