@@ -121,9 +121,24 @@ namespace BinlogFlusher.Engine.Planning
             else
                 Add("ReplicaStop", CheckStatus.Pass, options.NoReplicaStop ? "The replication SQL thread is not running." : "The replication SQL thread will be stopped during the flush.");
 
-            Add("Blackhole", facts.BlackholeAvailable ? CheckStatus.Pass : CheckStatus.Fail, facts.BlackholeAvailable
-                ? "The BLACKHOLE engine is available."
-                : "The BLACKHOLE engine is not available" + (dialect.IsMariaDb ? ": run INSTALL SONAME 'ha_blackhole' (or add plugin_load_add=ha_blackhole to my.cnf)." : ": start the server without --disabled-storage-engines=BLACKHOLE."));
+            if (facts.BlackholeDisabled)
+                Add("Blackhole", CheckStatus.Fail, $"disabled_storage_engines ({facts.Variable("disabled_storage_engines")}) lists BLACKHOLE: CREATE TABLE ... ENGINE=BLACKHOLE would fail after the logged CREATE. Remove BLACKHOLE from disabled_storage_engines in my.cnf and restart.");
+            else
+                Add("Blackhole", facts.BlackholeAvailable ? CheckStatus.Pass : CheckStatus.Fail, facts.BlackholeAvailable
+                    ? "The BLACKHOLE engine is available."
+                    : "The BLACKHOLE engine is not available" + (dialect.IsMariaDb ? ": run INSTALL SONAME 'ha_blackhole' (or add plugin_load_add=ha_blackhole to my.cnf)." : ": start the server without --disabled-storage-engines=BLACKHOLE."));
+            if (!dialect.IsMariaDb && facts.Variable("sql_require_primary_key") is { } requirePk && (requirePk == "ON" || requirePk == "1"))
+                Add("RequirePrimaryKey", CheckStatus.Pass, "sql_require_primary_key is ON: the flush session turns it off for its key-less CREATE TABLEs (the BLACKHOLE twins, key-less tables).");
+
+            if (options.ResetBinaryLogs)
+            {
+                // RESET MASTER / RESET BINARY LOGS AND GTIDS empties gtid_executed and gtid_purged: GTID auto-positioning of
+                // this replica breaks (manual, "RESET BINARY LOGS AND GTIDS Statement").
+                if (facts.MySqlGtidsOn)
+                    Add("ResetBinaryLogs", ForceOr(CheckStatus.Fail), $"-ResetBinaryLogs with gtid_mode={facts.Variable("gtid_mode")}: {dialect.ResetBinaryLogs} empties gtid_executed and gtid_purged, so this replica's GTID auto-positioning breaks. Leave -ResetBinaryLogs out, or use -Force and restore gtid_purged yourself.");
+                if (!facts.HasAnyPrivilege(new[] { "RELOAD" }))
+                    Add("ResetBinaryLogsPrivilege", CheckStatus.Fail, $"-ResetBinaryLogs needs RELOAD ({dialect.ResetBinaryLogs}), which {facts.CurrentUser} lacks: GRANT RELOAD ON *.*, or leave -ResetBinaryLogs out.");
+            }
 
             var missing = new List<string>();
             if (!facts.HasAnyPrivilege(dialect.SessionVariablePrivileges)) missing.Add(string.Join(" or ", dialect.SessionVariablePrivileges) + " (to write without logging)");
@@ -168,7 +183,7 @@ namespace BinlogFlusher.Engine.Planning
             }
             else if (facts.UsesGtids)
             {
-                Add("GtidErrant", CheckStatus.Warn, $"gtid_mode is ON: the flush writes transactions with this replica's server_uuid ({facts.Variable("server_uuid")}); failover tools will see them as errant. The result lists the GTID set written; inject an empty transaction for each on the other servers (SET GTID_NEXT='uuid:N'; BEGIN; COMMIT; SET GTID_NEXT='AUTOMATIC').");
+                Add("GtidErrant", CheckStatus.Warn, $"gtid_mode is {facts.Variable("gtid_mode")}: the flush writes transactions with this replica's server_uuid ({facts.Variable("server_uuid")}); failover tools will see them as errant. The result lists the GTID set written; inject an empty transaction for each on the other servers (SET GTID_NEXT='uuid:N'; BEGIN; COMMIT; SET GTID_NEXT='AUTOMATIC').");
             }
             return checks;
         }

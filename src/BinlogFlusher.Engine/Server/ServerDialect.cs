@@ -25,7 +25,16 @@ namespace BinlogFlusher.Engine.Server
         /// <summary>MySQL 8.0.22+ and MariaDB 10.5.1+ accept REPLICA; MySQL 8.4+ accepts nothing else.</summary>
         bool UsesReplicaKeyword => IsMariaDb ? Version >= new Version(10, 5, 1) : Version >= new Version(8, 0, 22);
 
-        /// <summary>From VERSION() and whether @@gtid_domain_id exists (a DBA can rewrite the version string).</summary>
+        public const string VersionQuery = "SELECT VERSION()";
+
+        /// <summary>
+        /// A row on MariaDB only (a DBA can rewrite the version string). Not information_schema.GLOBAL_VARIABLES: MySQL
+        /// 8.0 removed it and 5.7 refuses it under show_compatibility_56=OFF (MySQL manual, "The INFORMATION_SCHEMA
+        /// GLOBAL_VARIABLES and SESSION_VARIABLES Tables"); not @@gtid_domain_id, an error on MySQL.
+        /// </summary>
+        public const string MariaDbProbe = "SHOW GLOBAL VARIABLES LIKE 'gtid\\_domain\\_id'";
+
+        /// <summary>From VERSION() and whether the variable gtid_domain_id exists.</summary>
         public static ServerDialect From(string versionText, bool hasGtidDomainId)
         {
             var flavor = hasGtidDomainId || versionText.IndexOf("MariaDB", StringComparison.OrdinalIgnoreCase) >= 0 ? ServerFlavor.MariaDb : ServerFlavor.MySql;
@@ -66,20 +75,42 @@ namespace BinlogFlusher.Engine.Server
             ? (Version >= new Version(10, 5, 2) ? "SHOW BINLOG STATUS" : "SHOW MASTER STATUS")
             : (Version >= new Version(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
 
-        public string ResetBinaryLogs => !IsMariaDb && Version >= new Version(8, 4, 0) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
+        /// <summary>MySQL 8.2.0 added RESET BINARY LOGS AND GTIDS and deprecated RESET MASTER; 8.4 removed it (manual, "RESET BINARY LOGS AND GTIDS Statement").</summary>
+        public string ResetBinaryLogs => !IsMariaDb && Version >= new Version(8, 2, 0) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
 
         /// <summary>The variable that says replicated changes are written to this server's binlog.</summary>
         public string LogReplicaUpdatesVariable => !IsMariaDb && Version >= new Version(8, 0, 26) ? "log_replica_updates" : "log_slave_updates";
 
         /// <summary>The GTID position of this server's binlog, or null when GTIDs are not in use.</summary>
-        public string GtidPositionQuery => IsMariaDb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT IF(@@GLOBAL.gtid_mode = 'ON', @@GLOBAL.gtid_executed, NULL)";
+        /// <remarks>ON_PERMISSIVE writes GTIDs too (manual, "gtid_mode"): the flush's transactions get them.</remarks>
+        public string GtidPositionQuery => IsMariaDb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT IF(@@GLOBAL.gtid_mode IN ('ON', 'ON_PERMISSIVE'), @@GLOBAL.gtid_executed, NULL)";
 
         /// <summary>Explicitly named CHECK constraints are schema-wide on MySQL 8 (per table on MariaDB).</summary>
         public bool CheckConstraintNamesAreSchemaWide => !IsMariaDb;
 
+        bool IsMySqlFrom(int major, int minor, int patch) => !IsMariaDb && Version >= new Version(major, minor, patch);
+
+        /// <summary>Session settings of the session that reads the server for a plan (also part of every flush session's).</summary>
+        public IEnumerable<string> PlanningSessionSetup()
+        {
+            // The DDL rewriting expects backtick-quoted names in SHOW CREATE TABLE.
+            yield return "SET SESSION sql_quote_show_create = 1";
+            // MySQL 8.0 caches TABLE_ROWS and DATA_LENGTH for a day by default; chunk sizing needs today's (manual, "information_schema_stats_expiry").
+            if (IsMySqlFrom(8, 0, 0)) yield return "SET SESSION information_schema_stats_expiry = 0";
+            // An existing generated invisible primary key must show in SHOW CREATE TABLE and the column list (manual, "Generated Invisible Primary Keys").
+            if (IsMySqlFrom(8, 0, 30)) yield return "SET SESSION show_gipk_in_create_table_and_information_schema = ON";
+        }
+
         /// <summary>Session settings of every flush connection.</summary>
         public IEnumerable<string> SessionSetup(int gtidDomainId, int lockWaitTimeoutSeconds)
         {
+            foreach (var statement in PlanningSessionSetup()) yield return statement;
+            // A table created under innodb_strict_mode=OFF (a legacy row format or size) must be creatable again as it is.
+            yield return "SET SESSION innodb_strict_mode = OFF";
+            // The BLACKHOLE twin, and the logged CREATE of a key-less table, have no primary key (manual, "sql_require_primary_key", 8.0.13+).
+            if (IsMySqlFrom(8, 0, 13)) yield return "SET SESSION sql_require_primary_key = OFF";
+            // Else a key-less table's logged CREATE would gain a my_row_id column its rows do not have (manual, "Generated Invisible Primary Keys", 8.0.30+).
+            if (IsMySqlFrom(8, 0, 30)) yield return "SET SESSION sql_generate_invisible_primary_key = OFF";
             yield return "SET SESSION binlog_format = 'ROW'";
             // Permissive: zero dates and explicit 0 in AUTO_INCREMENT columns copy as they are; no engine substitution.
             yield return "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'";

@@ -56,7 +56,11 @@ namespace BinlogFlusher.Engine.Server
         public bool SqlThreadRunning => Channels.Any(c => c.SqlRunning);
         public bool GtidStrictMode => On("gtid_strict_mode");
         /// <summary>MySQL gtid_mode=ON, or MariaDB with a GTID binlog position.</summary>
-        public bool UsesGtids => Dialect.IsMariaDb ? !string.IsNullOrEmpty(Variable("gtid_binlog_pos")) || !string.IsNullOrEmpty(Variable("gtid_slave_pos")) : On("gtid_mode");
+        public bool UsesGtids => Dialect.IsMariaDb ? !string.IsNullOrEmpty(Variable("gtid_binlog_pos")) || !string.IsNullOrEmpty(Variable("gtid_slave_pos")) : MySqlGtidsOn;
+        /// <summary>MySQL gtid_mode ON or ON_PERMISSIVE: both give new transactions GTIDs (manual, "gtid_mode").</summary>
+        public bool MySqlGtidsOn => !Dialect.IsMariaDb && Variable("gtid_mode") is { } mode && (mode.Equals("ON", StringComparison.OrdinalIgnoreCase) || mode.Equals("ON_PERMISSIVE", StringComparison.OrdinalIgnoreCase));
+        /// <summary>BLACKHOLE listed in disabled_storage_engines: CREATE TABLE ... ENGINE=BLACKHOLE fails though ENGINES may say YES (MySQL 5.7.8+).</summary>
+        public bool BlackholeDisabled => (Variable("disabled_storage_engines") ?? "").Split(',').Any(e => e.Trim().Equals("BLACKHOLE", StringComparison.OrdinalIgnoreCase));
         public bool BlackholeAvailable => BlackholeSupport is { } s && (s.Equals("YES", StringComparison.OrdinalIgnoreCase) || s.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase));
 
         public string ReplicationState => !IsReplica ? "NotConfigured"

@@ -19,21 +19,25 @@ namespace BinlogFlusher.Engine.Server
             "server_id", "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "log_slave_updates", "log_replica_updates",
             "read_only", "super_read_only", "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "gtid_domain_id", "gtid_binlog_pos",
             "gtid_slave_pos", "gtid_current_pos", "server_uuid", "max_binlog_stmt_cache_size", "binlog_stmt_cache_size", "lock_wait_timeout",
+            "disabled_storage_engines", "sql_require_primary_key", "sql_generate_invisible_primary_key",
         };
 
         readonly ServerSession session;
 
         public ServerInspector(ServerSession session) => this.session = session;
 
+        /// <summary>The first statements sent to any server: both accepted by MySQL 5.7 to 9.x and by MariaDB.</summary>
         public async Task<ServerDialect> ReadDialectAsync(CancellationToken cancellationToken)
         {
-            var rows = await session.QueryAsync("SELECT VERSION() AS version, (SELECT COUNT(*) FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'GTID_DOMAIN_ID') AS has_domain", cancellationToken).ConfigureAwait(false);
-            return ServerDialect.From(rows[0].Text("version") ?? "", rows[0].Long("has_domain") > 0);
+            var version = await session.ScalarAsync(ServerDialect.VersionQuery, cancellationToken).ConfigureAwait(false) as string ?? "";
+            var domainRows = await session.QueryAsync(ServerDialect.MariaDbProbe, cancellationToken).ConfigureAwait(false);
+            return ServerDialect.From(version, domainRows.Count > 0);
         }
 
         public async Task<ServerFacts> ReadFactsAsync(CancellationToken cancellationToken)
         {
             var dialect = await ReadDialectAsync(cancellationToken).ConfigureAwait(false);
+            await session.ExecuteAsync(string.Join("; ", dialect.PlanningSessionSetup()), cancellationToken).ConfigureAwait(false);
             var facts = new ServerFacts { Dialect = dialect };
 
             var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
