@@ -48,7 +48,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
 
     async Task<ServerSnapshot> ServerSnapshotAsync()
     {
-        var position = await ReplicaPairFixture.QueryAsync(servers.Replica, servers.IsMariaDb ? "SHOW MASTER STATUS" : "SHOW BINARY LOG STATUS");
+        var position = await servers.BinlogStatusAsync(servers.Replica);
         var files = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS");
         return new ServerSnapshot($"{position[0][0]}:{position[0][1]}", string.Join(",", files.Select(f => f[0])), await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
     }

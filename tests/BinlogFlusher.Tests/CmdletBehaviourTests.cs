@@ -133,7 +133,7 @@ public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifeti
     public async Task ResetBinaryLogsAsksAndANoChangesNothing()
     {
         var binlogs = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS");
-        var position = (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1];
+        var position = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
 
         var declined = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ResetBinaryLogs -Confirm:$false",
             Variables(servers), answer: _ => "No");
@@ -142,7 +142,7 @@ public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.Empty(declined.Errors);
         Assert.Contains(declined.Prompts, p => p.Contains("deletes every binary log"));
         Assert.Equal(binlogs.Count, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS")).Count);
-        Assert.Equal(position, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(position, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
     }
 

@@ -131,12 +131,12 @@ public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.IT
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
 
         // A second restore changes nothing and says so.
-        var binlogBefore = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS");
+        var binlogBefore = await servers.BinlogStatusAsync(servers.Replica);
         var again = PowerShellRunner.Run($"Restore-BinlogFlushState -HostName $replica -Credential $cred {how} -Confirm:$false -Verbose", variables);
         Assert.Empty(again.Errors);
         Assert.All(again.Output.Select(o => (RestoreOutcome)o.BaseObject), o => Assert.Equal(RestoreAction.AlreadyRestored, o.Action));
         Assert.Contains(again.Verbose, v => v.Message.Contains("nothing to restore"));
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
-        Assert.Equal(binlogBefore[0][1], (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(binlogBefore[0][1], (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
     }
 }

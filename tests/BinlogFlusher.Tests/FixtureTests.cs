@@ -13,13 +13,13 @@ public sealed class FixtureTests(ReplicaPairFixture servers) : IAsyncLifetime
     [Fact]
     public async Task TheReplicaReplicatesAndLogsWhatItApplies()
     {
-        var before = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS");
+        var before = await servers.BinlogStatusAsync(servers.Replica);
 
         await servers.OnPrimaryAsync("CREATE DATABASE fixture_check", "CREATE TABLE fixture_check.t (id INT PRIMARY KEY, word VARCHAR(20))",
             "INSERT INTO fixture_check.t VALUES (42, 'replicated')");
 
         Assert.Equal("replicated", await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT word FROM fixture_check.t WHERE id = 42"));
-        var after = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS");
+        var after = await servers.BinlogStatusAsync(servers.Replica);
         var decoded = await BinlogTools.DecodeAsync(servers.Replica, (string)before[0][0]!, Convert.ToInt64(before[0][1]), (string)after[0][0]!, Convert.ToInt64(after[0][1]));
         Assert.Equal(1, BinlogTools.CountInserts(decoded)["`fixture_check`.`t`"]);
         Assert.Contains("'replicated'", decoded);

@@ -94,4 +94,55 @@ public sealed class PreflightUnitTests
         Assert.Contains("log_slave_updates", Evaluate(facts)["LogReplicaUpdates"].Message);
         Assert.Equal(CheckStatus.Warn, Evaluate(facts, new FlushOptions { Force = true })["LogReplicaUpdates"].Status);
     }
+
+    [Fact]
+    public void ResettingTheBinaryLogsOfAMySqlGtidReplicaIsRefusedUnlessForced()
+    {
+        foreach (var mode in new[] { "ON", "ON_PERMISSIVE" })
+        {
+            var check = Evaluate(Facts("8.4.3", ("gtid_mode", mode)), new FlushOptions { ResetBinaryLogs = true })["ResetBinaryLogs"];
+            Assert.Equal(CheckStatus.Fail, check.Status);
+            Assert.Contains($"gtid_mode={mode}: RESET BINARY LOGS AND GTIDS empties gtid_executed and gtid_purged", check.Message);
+            Assert.Equal(CheckStatus.Warn, Evaluate(Facts("8.4.3", ("gtid_mode", mode)), new FlushOptions { ResetBinaryLogs = true, Force = true })["ResetBinaryLogs"].Status);
+        }
+        Assert.DoesNotContain("ResetBinaryLogs", Evaluate(Facts("8.4.3", ("gtid_mode", "OFF")), new FlushOptions { ResetBinaryLogs = true }).Keys);
+        Assert.DoesNotContain("ResetBinaryLogs", Evaluate(Facts("8.4.3", ("gtid_mode", "ON"))).Keys);
+    }
+
+    [Fact]
+    public void ResettingTheBinaryLogsNeedsReload()
+    {
+        var facts = Facts("8.0.36");
+        facts.GlobalPrivileges = new HashSet<string> { "SUPER", "REPLICATION CLIENT", "REPLICATION_SLAVE_ADMIN", "SYSTEM_VARIABLES_ADMIN", "SELECT", "INSERT", "CREATE", "DROP", "ALTER" };
+        Assert.Equal(CheckStatus.Fail, Evaluate(facts, new FlushOptions { ResetBinaryLogs = true })["ResetBinaryLogsPrivilege"].Status);
+        Assert.DoesNotContain("ResetBinaryLogsPrivilege", Evaluate(facts).Keys);
+        facts.GlobalPrivileges.Add("RELOAD");
+        Assert.DoesNotContain("ResetBinaryLogsPrivilege", Evaluate(facts, new FlushOptions { ResetBinaryLogs = true }).Keys);
+    }
+
+    [Fact]
+    public void BlackholeInDisabledStorageEnginesIsRefusedBeforeAnythingIsLogged()
+    {
+        var check = Evaluate(Facts("8.0.36", ("disabled_storage_engines", "MyISAM,BLACKHOLE")))["Blackhole"];
+        Assert.Equal(CheckStatus.Fail, check.Status);
+        Assert.Contains("disabled_storage_engines (MyISAM,BLACKHOLE) lists BLACKHOLE", check.Message);
+        Assert.Equal(CheckStatus.Pass, Evaluate(Facts("8.0.36", ("disabled_storage_engines", "MyISAM")))["Blackhole"].Status);
+    }
+
+    [Fact]
+    public void RequirePrimaryKeyIsReportedAndHandledBySession()
+    {
+        var check = Evaluate(Facts("8.0.36", ("sql_require_primary_key", "ON")))["RequirePrimaryKey"];
+        Assert.Equal(CheckStatus.Pass, check.Status);
+        Assert.Contains("the flush session turns it off", check.Message);
+    }
+
+    [Fact]
+    public void AGroupReplicationMemberIsRefusedEvenWithForce()
+    {
+        var facts = Facts("8.0.36");
+        facts.GroupReplicationActive = true;
+        Assert.Equal(CheckStatus.Fail, Evaluate(facts, new FlushOptions { Force = true })["GroupReplication"].Status);
+        Assert.DoesNotContain("GroupReplication", Evaluate(Facts("8.0.36")).Keys);
+    }
 }

@@ -119,11 +119,11 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
         var checks = ChecksOf(run);
         Assert.Equal(CheckStatus.Fail, checks["DownstreamReplicas"].Status);
         Assert.Contains("1 replica(s) replicate from this host", checks["DownstreamReplicas"].Message);
-        var before = await ReplicaPairFixture.QueryAsync(servers.Primary, "SHOW MASTER STATUS");
+        var before = await servers.BinlogStatusAsync(servers.Primary);
         var flush = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $primary -Credential $cred -Database bf_shop -Confirm:$false",
             Variables(servers, ("primary", $"127.0.0.1:{servers.Primary.Port}")));
         Assert.Equal("PreflightRefused,BinlogFlusher.Commands.InvokeBinlogFlushCommand", Assert.Single(flush.Errors).FullyQualifiedErrorId);
-        Assert.Equal(before[0][1], (await ReplicaPairFixture.QueryAsync(servers.Primary, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(before[0][1], (await servers.BinlogStatusAsync(servers.Primary))[0][1]);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
     {
         var tablesBefore = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
         var leftoversBefore = await TableState.LeftoversAsync(servers.Replica);
-        var binlogBefore = await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS");
+        var binlogBefore = await servers.BinlogStatusAsync(servers.Replica);
         var sqlRunningBefore = await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb);
         var variables = Variables(servers);
         if (credential is not null) variables["cred"] = credential;
@@ -174,7 +174,7 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Contains(messagePart, error.ToString());
         AssertSameTables(tablesBefore, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Equal(leftoversBefore, await TableState.LeftoversAsync(servers.Replica));
-        Assert.Equal(binlogBefore[0][1], (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(binlogBefore[0][1], (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
         Assert.Equal(sqlRunningBefore, await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
 
         // Test-BinlogFlushReadiness has no selection or -NoReplicaStop: those refusals are Invoke-BinlogFlush's alone.

@@ -36,14 +36,14 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
 
     async Task<(List<TableState> Tables, List<string> Leftovers, object? Position)> ReplicaStateAsync() =>
         (await TableState.ReadAllAsync(servers.Replica, "bf_shop"), await TableState.LeftoversAsync(servers.Replica),
-         (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+         (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
 
     [Fact]
     public async Task AStateFileOfAnotherHostIsRefusedAndNothingChanges()
     {
         var state = await InterruptedFlushAsync();
         var replicaBefore = await ReplicaStateAsync();
-        var primaryBinlog = (await ReplicaPairFixture.QueryAsync(servers.Primary, "SHOW MASTER STATUS"))[0][1];
+        var primaryBinlog = (await servers.BinlogStatusAsync(servers.Primary))[0][1];
 
         var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $primary -Credential $cred -StateFile $state -Confirm:$false",
             Variables(servers, ("primary", $"127.0.0.1:{servers.Primary.Port}"), ("state", state)));
@@ -54,7 +54,7 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(run.Output);
         var replicaAfter = await ReplicaStateAsync();
         Assert.Equal(replicaBefore.Leftovers, replicaAfter.Leftovers);
-        Assert.Equal(primaryBinlog, (await ReplicaPairFixture.QueryAsync(servers.Primary, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(primaryBinlog, (await servers.BinlogStatusAsync(servers.Primary))[0][1]);
 
         // The right host then restores it.
         var fixedRun = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -HashFile $state -Confirm:$false", Variables(servers, ("state", state)));

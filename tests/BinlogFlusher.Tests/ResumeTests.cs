@@ -92,7 +92,7 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         Restore("-StartReplica");
         await servers.OnPrimaryAsync($"INSERT INTO {HardCases.Shop}.parent VALUES (50, 'moved on')");
         var journalBefore = File.ReadAllText(StateFile);
-        var binlogBefore = (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1];
+        var binlogBefore = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
 
         var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database 'bf*' -Confirm:$false",
             Variables(servers, ("state", StateFile)));
@@ -102,7 +102,7 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Equal("ResumeRefused,BinlogFlusher.Commands.InvokeBinlogFlushCommand", error.FullyQualifiedErrorId);
         Assert.Contains("replication applied further", error.ToString());
         Assert.Equal(journalBefore, File.ReadAllText(StateFile));
-        Assert.Equal(binlogBefore, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(binlogBefore, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
     }

@@ -42,26 +42,26 @@ public sealed class RunbookTests(ReplicaPairFixture servers) : IAsyncLifetime
     public async Task TheFirstHostThatIsNotReadyStopsTheRunbookAndTheHostsAfterItAreNotTouched()
     {
         // The second host refuses (downstream replicas, no replication of its own): the primary of the pair.
-        var position = (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1];
+        var position = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
         var run = PowerShellRunner.Run("& $runbook -HostName $primary, $replica -Credential $cred -Database bf_shop",
             Variables(servers, ("runbook", Runbook), ("primary", $"127.0.0.1:{servers.Primary.Port}")));
 
         var thrown = Assert.IsAssignableFrom<RuntimeException>(run.Terminating);
         Assert.Contains($"Host 127.0.0.1:{servers.Primary.Port} is not ready for a flush", thrown.Message);
         Assert.Empty(run.Output);
-        Assert.Equal(position, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(position, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
     }
 
     [Fact]
     public async Task WhatIfChecksReadinessAndChangesNothing()
     {
-        var position = (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1];
+        var position = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
         var run = PowerShellRunner.Run("& $runbook -HostName $replica -Credential $cred -Database bf_shop -WhatIf", Variables(servers, ("runbook", Runbook)));
 
         Assert.True(run.Terminating is null, run.Terminating?.ToString());
         Assert.Empty(run.Output);
         Assert.Contains(run.HostText, line => line.Contains("bf_shop.items"));
-        Assert.Equal(position, (await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW MASTER STATUS"))[0][1]);
+        Assert.Equal(position, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));
     }
 }

@@ -133,7 +133,10 @@ namespace BinlogFlusher.Engine.Flushing
                 if (!options.NoReplicaStop)
                 {
                     foreach (var channel in plan.Facts.Channels.Where(c => c.SqlRunning))
+                    {
                         await control.ExecuteAsync(plan.Facts.Dialect.StopReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+                        file.Update(j => j.ChannelsStoppedByRun.Add(channel.Name));
+                    }
                     file.Update(j => j.ReplicationStoppedByRun = plan.Facts.SqlThreadRunning);
                 }
                 if (options.ResetBinaryLogs)
@@ -170,8 +173,9 @@ namespace BinlogFlusher.Engine.Flushing
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
                 if (options.StartReplica)
                 {
-                    foreach (var channel in plan.Facts.Channels)
-                        await control.ExecuteAsync(plan.Facts.Dialect.StartReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+                    // Only what this run stopped: a channel stopped before the run stays as its owner left it.
+                    foreach (var name in journal.ChannelsStoppedByRun.Distinct())
+                        await control.ExecuteAsync(plan.Facts.Dialect.StartReplicaSqlThread(name), CancellationToken.None).ConfigureAwait(false);
                 }
                 result.ReplicationAfter = ServerFactsState(await new ServerInspector(control).ReadChannelsAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false));
             }

@@ -64,6 +64,7 @@ namespace BinlogFlusher.Engine.Planning
             string? reason = null;
             foreach (var index in Table.Indexes.Where(i => i.IsUnique))
             {
+                if (index.IsHidden) { reason ??= $"unique key {index.Name} is invisible to the optimizer"; continue; }
                 var columns = index.Columns.Select(name => Table.Columns.FirstOrDefault(c => c.Name == name)).ToList();
                 if (columns.Any(c => c is null)) { reason ??= $"key {index.Name} has a functional part"; continue; }
                 if (columns.Any(c => c!.IsNullable)) { reason ??= $"unique key {index.Name} allows NULL"; continue; }

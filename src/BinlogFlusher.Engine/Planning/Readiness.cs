@@ -109,6 +109,9 @@ namespace BinlogFlusher.Engine.Planning
                     ? "Replication is configured: " + string.Join("; ", facts.Channels.Select(c => c.ToString())) + "."
                     : "No replication is configured: this looks like a primary, and the flush must never run on a primary (its applications would write into BLACKHOLE tables). Run it on a replica, or use -Force if you are sure.");
 
+            if (facts.GroupReplicationActive)
+                Add("GroupReplication", CheckStatus.Fail, "This server is a Group Replication member (plugin group_replication is ACTIVE): the group would certify and apply the flush's CREATE TABLE and rows on every member, and members' writes would fall into BLACKHOLE twins. Run the flush on an asynchronous replica of the group instead.");
+
             if (facts.DownstreamReplicasError is { } downstreamError)
                 Add("DownstreamReplicas", ForceOr(CheckStatus.Fail), $"Cannot list downstream replicas ({downstreamError}): grant {(dialect.IsMariaDb ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE")}, or use -Force.");
             else

@@ -39,6 +39,9 @@ namespace BinlogFlusher.Engine.Restoring
         readonly StateRestorer restorer;
         ServerDialect? dialect;
         IReadOnlyList<ReplicationChannel> channels = Array.Empty<ReplicationChannel>();
+        // Channels stopped by the run being restored (from its journal) or by this restore: the ones to start again.
+        readonly HashSet<string> channelsToStart = new HashSet<string>(StringComparer.Ordinal);
+        bool knowsStoppedChannels;
 
         HostRestore(ServerSession session)
         {
@@ -74,6 +77,11 @@ namespace BinlogFlusher.Engine.Restoring
                     var journal = FlushJournal.Load(request.StateFile);
                     await CheckJournalBelongsHereAsync(journal, request.StateFile, cancellationToken).ConfigureAwait(false);
                     plan.Journal = journal;
+                    if (journal.ChannelsStoppedByRun.Count > 0 || !journal.ReplicationStoppedByRun)
+                    {
+                        knowsStoppedChannels = true;
+                        channelsToStart.UnionWith(journal.ChannelsStoppedByRun);
+                    }
                     entries.AddRange(journal.Tables.Where(t => t.Phase != TablePhase.Skipped).Select(t => new RestoreEntry
                     {
                         Schema = t.Schema,
@@ -135,13 +143,21 @@ namespace BinlogFlusher.Engine.Restoring
         public async Task StopReplicationAsync()
         {
             foreach (var channel in channels.Where(c => c.SqlRunning))
+            {
                 await session.ExecuteAsync(dialect!.StopReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+                channelsToStart.Add(channel.Name);
+            }
         }
 
+        /// <summary>
+        /// Starts the channels the restored run or this restore stopped. Without a state file that says which (-Discover,
+        /// an old tool's rollback file), every channel: the caller asked for replication to run.
+        /// </summary>
         public async Task StartReplicationAsync()
         {
-            foreach (var channel in channels)
-                await session.ExecuteAsync(dialect!.StartReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+            var names = knowsStoppedChannels ? channelsToStart.ToList() : channels.Select(c => c.Name).Union(channelsToStart).ToList();
+            foreach (var name in names)
+                await session.ExecuteAsync(dialect!.StartReplicaSqlThread(name), CancellationToken.None).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -57,14 +57,17 @@ namespace BinlogFlusher.Engine.Server
         public string ExecutedPositionColumn => !IsMariaDb && UsesReplicaKeyword ? "Exec_Source_Log_Pos" : "Exec_Master_Log_Pos";
         public string SourcePortColumn => !IsMariaDb && UsesReplicaKeyword ? "Source_Port" : "Master_Port";
 
-        /// <summary>Stops the applier of one connection (MariaDB named connection; "" is the default one) or of all channels (MySQL).</summary>
+        /// <summary>
+        /// Stops the applier of one MariaDB named connection or MySQL channel ("" is the default one). Without FOR CHANNEL,
+        /// MySQL stops and starts every channel (manual, "Commands and Options for Multi-Source Replication", 5.7.6+).
+        /// </summary>
         public string StopReplicaSqlThread(string connectionName) => IsMariaDb
             ? $"STOP {Keyword} {SqlText.PlainLiteral(connectionName)} SQL_THREAD"
-            : $"STOP {Keyword} SQL_THREAD";
+            : $"STOP {Keyword} SQL_THREAD FOR CHANNEL {SqlText.PlainLiteral(connectionName)}";
 
         public string StartReplicaSqlThread(string connectionName) => IsMariaDb
             ? $"START {Keyword} {SqlText.PlainLiteral(connectionName)} SQL_THREAD"
-            : $"START {Keyword} SQL_THREAD";
+            : $"START {Keyword} SQL_THREAD FOR CHANNEL {SqlText.PlainLiteral(connectionName)}";
 
         string Keyword => UsesReplicaKeyword ? "REPLICA" : "SLAVE";
 
@@ -84,6 +87,14 @@ namespace BinlogFlusher.Engine.Server
         /// <summary>The GTID position of this server's binlog, or null when GTIDs are not in use.</summary>
         /// <remarks>ON_PERMISSIVE writes GTIDs too (manual, "gtid_mode"): the flush's transactions get them.</remarks>
         public string GtidPositionQuery => IsMariaDb ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT IF(@@GLOBAL.gtid_mode IN ('ON', 'ON_PERMISSIVE'), @@GLOBAL.gtid_executed, NULL)";
+
+        /// <summary>
+        /// An information_schema.STATISTICS expression, 1 for an index the optimizer may not use: MySQL 8.0 invisible
+        /// indexes (IS_VISIBLE, manual "Invisible Indexes"), MariaDB 10.6 ignored indexes (IGNORED). Never a chunk key.
+        /// </summary>
+        public string IndexHiddenExpression => IsMariaDb
+            ? (Version >= new Version(10, 6, 0) ? "IGNORED = 'YES'" : "0")
+            : (Version >= new Version(8, 0, 0) ? "IS_VISIBLE = 'NO'" : "0");
 
         /// <summary>Explicitly named CHECK constraints are schema-wide on MySQL 8 (per table on MariaDB).</summary>
         public bool CheckConstraintNamesAreSchemaWide => !IsMariaDb;

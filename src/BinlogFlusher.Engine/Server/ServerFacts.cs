@@ -38,6 +38,8 @@ namespace BinlogFlusher.Engine.Server
         public int DownstreamReplicas { get; set; }
         public string? DownstreamReplicasError { get; set; }
         public string? BlackholeSupport { get; set; }
+        /// <summary>MySQL Group Replication's plugin is ACTIVE: this server is a group member.</summary>
+        public bool GroupReplicationActive { get; set; }
         public ISet<string> GlobalPrivileges { get; set; } = new HashSet<string>();
         public IReadOnlyDictionary<string, ISet<string>> SchemaPrivileges { get; set; } = new Dictionary<string, ISet<string>>();
         public BinlogCoordinates? Binlog { get; set; }

@@ -23,6 +23,7 @@ namespace BinlogFlusher.Engine.Server
         };
 
         readonly ServerSession session;
+        ServerDialect? dialect;
 
         public ServerInspector(ServerSession session) => this.session = session;
 
@@ -31,7 +32,7 @@ namespace BinlogFlusher.Engine.Server
         {
             var version = await session.ScalarAsync(ServerDialect.VersionQuery, cancellationToken).ConfigureAwait(false) as string ?? "";
             var domainRows = await session.QueryAsync(ServerDialect.MariaDbProbe, cancellationToken).ConfigureAwait(false);
-            return ServerDialect.From(version, domainRows.Count > 0);
+            return dialect = ServerDialect.From(version, domainRows.Count > 0);
         }
 
         public async Task<ServerFacts> ReadFactsAsync(CancellationToken cancellationToken)
@@ -65,6 +66,8 @@ namespace BinlogFlusher.Engine.Server
                 facts.DownstreamReplicasError = exception.Message;
             }
             facts.BlackholeSupport = (string?)await session.ScalarAsync("SELECT SUPPORT FROM information_schema.ENGINES WHERE ENGINE = 'BLACKHOLE'", cancellationToken).ConfigureAwait(false);
+            facts.GroupReplicationActive = (string?)await session.ScalarAsync(
+                "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'group_replication'", cancellationToken).ConfigureAwait(false) == "ACTIVE";
             await ReadPrivilegesAsync(facts, cancellationToken).ConfigureAwait(false);
             if (facts.LogBin)
             {
@@ -79,6 +82,8 @@ namespace BinlogFlusher.Engine.Server
             var channels = new List<ReplicationChannel>();
             foreach (var row in await session.QueryAsync(dialect.ReplicaStatus, cancellationToken).ConfigureAwait(false))
             {
+                // A Group Replication member's own channels are the group's, not a source this host replicates from.
+                if ((row.Text("Channel_Name") ?? "").StartsWith("group_replication_", StringComparison.Ordinal)) continue;
                 channels.Add(new ReplicationChannel
                 {
                     Name = row.Text("Connection_name") ?? row.Text("Channel_Name") ?? "",
@@ -186,6 +191,7 @@ namespace BinlogFlusher.Engine.Server
         public async Task<TableCatalog> ReadCatalogAsync(CancellationToken cancellationToken)
         {
             var excluded = "(" + string.Join(", ", SystemSchemas.Select(SqlText.Literal)) + ")";
+            var server = dialect ?? await ReadDialectAsync(cancellationToken).ConfigureAwait(false);
             var tables = new Dictionary<(string, string), TableInfo>();
             var ordered = new List<TableInfo>();
             foreach (var row in await session.QueryAsync(
@@ -229,7 +235,7 @@ namespace BinlogFlusher.Engine.Server
             }
 
             foreach (var row in await session.QueryAsync(
-                "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, INDEX_TYPE " +
+                $"SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, INDEX_TYPE, ({server.IndexHiddenExpression}) AS hidden " +
                 $"FROM information_schema.STATISTICS WHERE TABLE_SCHEMA NOT IN {excluded} ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX", cancellationToken).ConfigureAwait(false))
             {
                 if (Table(row) is not { } table) continue;
@@ -237,7 +243,7 @@ namespace BinlogFlusher.Engine.Server
                 var index = table.Indexes.FirstOrDefault(i => i.Name == name);
                 if (index is null)
                 {
-                    index = new IndexInfo { Name = name, IsUnique = row.Long("NON_UNIQUE") == 0, Kind = (row.Text("INDEX_TYPE") ?? "").ToUpperInvariant() };
+                    index = new IndexInfo { Name = name, IsUnique = row.Long("NON_UNIQUE") == 0, Kind = (row.Text("INDEX_TYPE") ?? "").ToUpperInvariant(), IsHidden = row.Long("hidden") != 0 };
                     table.Indexes.Add(index);
                 }
                 index.Columns.Add(row.Text("COLUMN_NAME"));

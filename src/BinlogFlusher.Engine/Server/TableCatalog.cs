@@ -27,6 +27,8 @@ namespace BinlogFlusher.Engine.Server
         public string Kind { get; set; } = "";
         public List<string?> Columns { get; } = new List<string?>();
         public bool IsPrimary => Name == "PRIMARY";
+        /// <summary>Invisible (MySQL) or ignored (MariaDB): the optimizer may not use it, so chunks cannot walk it.</summary>
+        public bool IsHidden { get; set; }
     }
 
     public sealed class ForeignKeyInfo

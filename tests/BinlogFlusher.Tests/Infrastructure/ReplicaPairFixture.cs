@@ -1,4 +1,5 @@
 using BinlogFlusher.Engine.Connection;
+using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Sandbox;
 using MySqlConnector;
 
@@ -21,13 +22,21 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
     public ConnectionSettings ReplicaSettings => new(Replica.Host, Replica.Port, Replica.User, Replica.Password);
     public string Description => source.Description;
     public bool IsMariaDb { get; private set; }
+    /// <summary>The statements the engine would send to these servers (SHOW MASTER STATUS is gone in MySQL 8.4).</summary>
+    public ServerDialect Dialect { get; private set; } = null!;
+
+    /// <summary>SHOW MASTER STATUS or its successor on this server: File, Position, ...</summary>
+    public Task<List<object?[]>> BinlogStatusAsync(ServerEndpoint server) => QueryAsync(server, Dialect.BinlogStatus);
     public bool CanStartConsumer => source.CanStartConsumer;
 
     public async Task InitializeAsync()
     {
         source = await ChooseSourceAsync();
         await using var connection = await OpenAsync(Replica);
-        IsMariaDb = ((string)(await new MySqlCommand("SELECT VERSION()", connection).ExecuteScalarAsync())!).Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+        var version = (string)(await new MySqlCommand(ServerDialect.VersionQuery, connection).ExecuteScalarAsync())!;
+        var isMariaDb = (await QueryAsync(Replica, ServerDialect.MariaDbProbe)).Count > 0;
+        Dialect = ServerDialect.From(version, isMariaDb);
+        IsMariaDb = Dialect.IsMariaDb;
         await ResetAsync();
     }
 

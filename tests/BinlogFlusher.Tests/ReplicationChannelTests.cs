@@ -1,0 +1,59 @@
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.State;
+using BinlogFlusher.Tests.Infrastructure;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>-StartReplica starts what the run stopped, and nothing a DBA had stopped before it.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
+{
+    async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync()
+    {
+        var stateFile = Path.Combine(Path.GetTempPath(), $"bf-channels-{Guid.NewGuid():N}.json");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StartReplica = true, StateFile = stateFile };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        var result = await new HostFlusher(plan, new SilentListener()).FlushAsync(plan.Candidates, CancellationToken.None);
+        var journal = FlushJournal.Load(stateFile);
+        File.Delete(stateFile);
+        return (result, journal);
+    }
+
+    [Fact]
+    public async Task AChannelStoppedBeforeTheRunStaysStopped()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)", "INSERT INTO bf_shop.items VALUES (1), (2)");
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, servers.Dialect.StopReplicaSqlThread(""));
+
+        var (result, journal) = await FlushWithStartReplicaAsync();
+
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Empty(journal.ChannelsStoppedByRun);
+        Assert.Equal("SqlStopped", result.ReplicationAfter);
+        await servers.ResetAsync();
+    }
+
+    [Fact]
+    public async Task AChannelTheRunStoppedIsStartedAgain()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)", "INSERT INTO bf_shop.items VALUES (1), (2)");
+
+        var (result, journal) = await FlushWithStartReplicaAsync();
+
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Equal(new[] { "" }, journal.ChannelsStoppedByRun);
+        Assert.Equal("Running", result.ReplicationAfter);
+    }
+
+    sealed class SilentListener : IFlushListener
+    {
+        public void Verbose(string message) { }
+        public void Warning(string message) { }
+        public void HostProgress(HostProgress progress) { }
+        public void TableProgress(TableProgress progress) { }
+    }
+}
