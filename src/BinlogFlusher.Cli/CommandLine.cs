@@ -92,7 +92,7 @@ static class CommandLine
             return failure.Kind switch
             {
                 FlushErrorKind.InvalidInput => ExitCodes.BadUsage,
-                FlushErrorKind.PreflightRefused or FlushErrorKind.StateFileInvalid or FlushErrorKind.StateFileMismatch => ExitCodes.Refused,
+                FlushErrorKind.PreflightRefused or FlushErrorKind.StateFileInvalid or FlushErrorKind.StateFileMismatch or FlushErrorKind.AlreadyRunning => ExitCodes.Refused,
                 _ => ExitCodes.FailedAndRestored,
             };
         }

@@ -101,7 +101,7 @@ sealed class RecoverCommand
             }
             Print(step, step.Verdict.ToString(), step.Message);
         }
-        await restore.FinishAsync(plan, done, stateFile);
+        if (await restore.FinishAsync(plan, done, stateFile) is { } readOnly) Console.WriteLine(readOnly.Message);
         if (replica.StartReplica(parse) && !interrupted) await restore.StartReplicationAsync();
 
         if (!plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");

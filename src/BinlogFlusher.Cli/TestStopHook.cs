@@ -2,7 +2,8 @@ namespace BinlogFlusher.Cli;
 
 /// <summary>
 /// Test-only: BINLOGFLUSHER_TEST_STOP_AT=&lt;point&gt; makes the flush print "STOPPED AT &lt;point&gt;" and hang there,
-/// so a crash test can kill the process at a known phase.
+/// so a crash test can kill the process at a known phase. With BINLOGFLUSHER_TEST_RELEASE=&lt;file&gt; it goes on once that
+/// file exists (a test of what other sessions may do while a run is at that point).
 /// </summary>
 static class TestStopHook
 {
@@ -15,7 +16,9 @@ static class TestStopHook
             if (!string.Equals(reached, point, StringComparison.Ordinal)) return;
             Console.WriteLine("STOPPED AT " + reached);
             Console.Out.Flush();
-            await Task.Delay(Timeout.Infinite);
+            var release = Environment.GetEnvironmentVariable("BINLOGFLUSHER_TEST_RELEASE");
+            if (string.IsNullOrEmpty(release)) await Task.Delay(Timeout.Infinite);
+            while (!File.Exists(release)) await Task.Delay(50);
         };
     }
 }

@@ -17,6 +17,8 @@ namespace BinlogFlusher.Engine
         RestoreConflict,
         ResumeRefused,
         ServerError,
+        /// <summary>Another flush or restore of the same server is running: nothing was changed.</summary>
+        AlreadyRunning,
     }
 
     /// <summary>An expected failure with a message that names the problem and the fix.</summary>

@@ -70,6 +70,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.StateFileMismatch => ("StateFileHostMismatch", ErrorCategory.InvalidArgument),
                     FlushErrorKind.RestoreConflict => ("RestoreConflict", ErrorCategory.ResourceExists),
                     FlushErrorKind.ResumeRefused => ("ResumeRefused", ErrorCategory.InvalidOperation),
+                    FlushErrorKind.AlreadyRunning => ("FlushAlreadyRunning", ErrorCategory.ResourceBusy),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),

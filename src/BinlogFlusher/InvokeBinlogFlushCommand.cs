@@ -71,10 +71,16 @@ namespace BinlogFlusher.Commands
         protected override void ProcessRecord()
         {
             queue.Drain(this);
+            var givenHere = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var host in HostName)
             {
                 if (stopping.IsCancellationRequested) break;
                 if (!TryResolve(host, out var settings)) continue;
+                if (!givenHere.Add(settings.Target))
+                {
+                    WriteWarning($"{settings.Target} was given more than once in -HostName: it is flushed once.");
+                    continue;
+                }
                 hostsSeen.Add(settings.Target);
                 if (Resume && StateFile is null)
                     Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
@@ -120,7 +126,7 @@ namespace BinlogFlusher.Commands
                 queue.Drain(this);
                 if (!plan.Ready)
                 {
-                    WriteError(ToErrorRecord(new FlushException(FlushErrorKind.PreflightRefused, plan.RefusalMessage), settings.Target));
+                    WriteError(ToErrorRecord(new FlushException(plan.RefusalKind, plan.RefusalMessage), settings.Target));
                     continue;
                 }
 

@@ -128,7 +128,11 @@ namespace BinlogFlusher.Commands
                 if (action == RestoreAction.Conflict)
                     WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {step.Message}"), settings.Target));
             }
-            if (ShouldProcessQuietly()) restore.FinishAsync(plan, done, stateFile).GetAwaiter().GetResult();
+            if (ShouldProcessQuietly() && restore.FinishAsync(plan, done, stateFile).GetAwaiter().GetResult() is { } readOnly)
+            {
+                if (readOnly.PutBack) WriteVerbose(readOnly.Message);
+                else WriteWarning(readOnly.Message);
+            }
             if (StartReplica && ShouldProcess(settings.Target, "Start the replication SQL thread")) restore.StartReplicationAsync().GetAwaiter().GetResult();
             FlushVerbose(statements, settings.Target);
         }

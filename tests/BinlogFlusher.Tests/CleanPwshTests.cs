@@ -133,7 +133,7 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
             while (DateTime.UtcNow < deadline && !pwsh.HasExited)
             {
                 var rows = await ReplicaPairFixture.QueryAsync(servers.Replica,
-                    $"SELECT INFO FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table metadata lock' AND ID <> {blocker.ServerThread}");
+                    $"SELECT CONCAT(STATE, ': ', INFO) FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for%lock' AND ID <> {blocker.ServerThread}");
                 if (rows.Count > 0)
                 {
                     waited = rows[0][0] as string ?? "";

@@ -21,6 +21,7 @@ public sealed class ErrorTests
         { FlushErrorKind.RestoreConflict, "RestoreConflict", ErrorCategory.ResourceExists },
         { FlushErrorKind.ResumeRefused, "ResumeRefused", ErrorCategory.InvalidOperation },
         { FlushErrorKind.ServerError, "ServerError", ErrorCategory.InvalidOperation },
+        { FlushErrorKind.AlreadyRunning, "FlushAlreadyRunning", ErrorCategory.ResourceBusy },
     };
 
     [Theory]

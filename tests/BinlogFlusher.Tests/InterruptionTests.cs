@@ -51,6 +51,7 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.Equal("Interrupted", journal.Status);
         Assert.NotNull(journal.BinlogEnd);
         Assert.All(journal.Tables, t => Assert.Contains(t.Phase, new[] { TablePhase.Restored, TablePhase.Pending }));
+        Assert.Equal(0L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
         // The console says what the stopped pipeline cannot: interrupted, all put back, the range and the state file.
         var line = Assert.Single(run.HostWarnings);
         Assert.Equal($"{servers.Replica.Host}:{servers.Replica.Port}: interrupted; every table was put back. The binlog {journal.BinlogStart} .. {journal.BinlogEnd} holds a partial snapshot; state file {stateFile}.", line);

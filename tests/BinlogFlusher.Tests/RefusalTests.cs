@@ -82,6 +82,14 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
         var account = PowerShellRunner.Credential("bf_test_ro", "Readonly-pw-1");
         await AssertRefusedAsync("ReadOnly", "read_only is ON", credential: account);
         await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET GLOBAL read_only = OFF");
+        // The flush turns read_only ON for its run: an account that could not write under it is refused, or warned with -Force.
+        await AssertRefusedAsync("ReadOnly", "read_only is OFF, and the flush turns it ON", credential: account);
+        await AssertCheckAsync("ReadOnly", CheckStatus.Warn, "-Force", credential: account);
+        // MariaDB's own spelling of the privilege in USER_PRIVILEGES (READ_ONLY ADMIN) is the one that is read.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0",
+            servers.IsMariaDb ? "GRANT READ ONLY ADMIN ON *.* TO 'bf_test_ro'@'%'" : "GRANT SUPER ON *.* TO 'bf_test_ro'@'%'", "SET GLOBAL read_only = ON");
+        await AssertCheckAsync("ReadOnly", CheckStatus.Pass, credential: account);
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET GLOBAL read_only = OFF");
         await AssertCheckAsync("ReadOnly", CheckStatus.Pass, credential: account);
     }
 

@@ -50,7 +50,7 @@ namespace BinlogFlusher.Engine.Flushing
         /// </summary>
         public async Task<FlushResult> FlushAsync(IReadOnlyCollection<FlushCandidate> approved, CancellationToken cancellationToken, FlushJournal? resume = null)
         {
-            if (!plan.Ready) throw new FlushException(FlushErrorKind.PreflightRefused, plan.RefusalMessage);
+            if (!plan.Ready) throw new FlushException(plan.RefusalKind, plan.RefusalMessage);
             var options = plan.Options;
             var startedAt = DateTimeOffset.UtcNow;
             var runId = ToHex(RandomBytes(4));
@@ -117,8 +117,10 @@ namespace BinlogFlusher.Engine.Flushing
                 return result;
             }
 
-            await using (var probe = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false))
-                journal.ServerStartedAt = await new ServerInspector(probe).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
+            // Held, idle, for the whole run: a second flush or a restore of this server is refused until the run ends.
+            await using var runLock = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false);
+            await RunLock.AcquireAsync(runLock, cancellationToken).ConfigureAwait(false);
+            journal.ServerStartedAt = await new ServerInspector(runLock).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
             file.Write();
             await context.ReachedAsync("JournalWritten").ConfigureAwait(false);
             listener.Verbose($"{plan.Settings.Target}: state file {file.Path}");
@@ -138,6 +140,13 @@ namespace BinlogFlusher.Engine.Flushing
                         file.Update(j => j.ChannelsStoppedByRun.Add(channel.Name));
                     }
                     file.Update(j => j.ReplicationStoppedByRun = plan.Facts.SqlThreadRunning);
+                }
+                // Other sessions' writes would vanish into the twins: block them (an account that cannot write under
+                // read_only itself was refused by preflight, or runs with -Force and leaves read_only as it is).
+                if (plan.Facts.HasAnyPrivilege(plan.Facts.Dialect.ReadOnlyBypassPrivileges) && await ReadOnlyGuard.TurnOnAsync(control, journal.RunId, cancellationToken).ConfigureAwait(false))
+                {
+                    file.Update(j => j.ReadOnlyBefore = "OFF");
+                    listener.Verbose($"{plan.Settings.Target}: read_only is ON until the tables are back");
                 }
                 if (options.ResetBinaryLogs)
                     await control.ExecuteAsync(plan.Facts.Dialect.ResetBinaryLogs, CancellationToken.None).ConfigureAwait(false);
@@ -171,6 +180,11 @@ namespace BinlogFlusher.Engine.Flushing
             try
             {
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
+                failure ??= await ForeignWritesAsync(control, journal, result, results).ConfigureAwait(false);
+                if (journal.Tables.Any(IsAside))
+                    listener.Warning($"{plan.Settings.Target}: read_only stays as the run set it while tables are aside; Restore-BinlogFlushState puts it back with them.");
+                else if (await ReadOnlyGuard.PutBackAsync(control, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
+                    listener.Verbose($"{plan.Settings.Target}: read_only is {readOnly} again");
                 if (options.StartReplica)
                 {
                     // Only what this run stopped: a channel stopped before the run stays as its owner left it.
@@ -201,8 +215,7 @@ namespace BinlogFlusher.Engine.Flushing
             JournalWrites = file.Writes;
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
-            result.LeftAside = journal.Tables.Where(t => t.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring)
-                .Select(t => t.Schema + "." + t.Table).ToList();
+            result.LeftAside = journal.Tables.Where(IsAside).Select(t => t.Schema + "." + t.Table).ToList();
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);
@@ -380,6 +393,41 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         static string ToHex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+
+        static bool IsAside(JournalTable table) => table.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring;
+
+        /// <summary>
+        /// MariaDB: every transaction of the run is in its own GTID domain and replication is stopped, so a GTID of another
+        /// domain in the run's range is another session's write (one with read_only bypass). A write into a table while
+        /// it was a twin is lost from the table but logged for consumers: that table failed. Null when nothing got through.
+        /// </summary>
+        async Task<FlushException?> ForeignWritesAsync(ServerSession control, FlushJournal journal, FlushResult result, ConcurrentDictionary<JournalTable, TableFlushResult> results)
+        {
+            if (!plan.Facts.Dialect.IsMariaDb || result.BinlogStart?.GtidPosition is not { } start || result.BinlogEnd?.GtidPosition is not { } end) return null;
+            var own = plan.Options.EffectiveGtidDomainId;
+            if (!GtidPositions.OtherDomainsMoved(start, end, own)) return null;
+            var events = await new ServerInspector(control).ReadForeignEventsAsync(result.BinlogStart, result.BinlogEnd, own, CancellationToken.None).ConfigureAwait(false);
+            var lost = new List<string>();
+            var touched = new HashSet<string>();
+            foreach (var entry in journal.Tables.Where(t => t.Flushed || results.ContainsKey(t)))
+            {
+                var name = entry.Schema + "." + entry.Table;
+                var hits = events.Where(e => e.Table == name).ToList();
+                if (hits.Count == 0) continue;
+                touched.Add(name);
+                var where = string.Join(", ", hits.Take(5).Select(e => $"{e.Kind} at {e.Position}")) + (hits.Count > 5 ? $" and {hits.Count - 5} more" : "");
+                var message = $"another session wrote to {name} while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it ({where}).";
+                if (results.TryGetValue(entry, out var tableResult)) { tableResult.Status = TableFlushStatus.Failed; tableResult.Error = message; }
+                lost.Add(message);
+            }
+            var others = events.Count(e => e.Table is null || !touched.Contains(e.Table));
+            if (lost.Count == 0)
+            {
+                listener.Warning($"{plan.Settings.Target}: {events.Count} event(s) of other sessions are inside the snapshot's binlog range (from {events.FirstOrDefault()?.Position}); no flushed table was touched.");
+                return null;
+            }
+            return new FlushException(FlushErrorKind.TableFailed, string.Join(" ", lost) + (others > 0 ? $" {others} more event(s) of other sessions are in the range." : ""));
+        }
 
         static string Sentence(string text) => text.TrimEnd().EndsWith(".", StringComparison.Ordinal) ? text.TrimEnd() : text.TrimEnd() + ".";
     }

@@ -33,6 +33,9 @@ namespace BinlogFlusher.Engine.Planning
         public long EstimatedBytes => Candidates.Sum(c => c.Table.DataLength);
 
         /// <summary>The refusal message: every failed check, each with its fix.</summary>
+        /// <summary>Why a flush would not start: another run holds the server, or a check failed.</summary>
+        public FlushErrorKind RefusalKind => Checks.Any(c => c.Name == Preflight.AlreadyRunningCheck && c.Status == CheckStatus.Fail) ? FlushErrorKind.AlreadyRunning : FlushErrorKind.PreflightRefused;
+
         public string RefusalMessage => $"Refusing to flush {Settings.Target}: " + string.Join(" ", Checks.Where(c => c.Status == CheckStatus.Fail).Select(c => c.Message));
 
         public static async Task<HostPlan> ReadAsync(ConnectionSettings settings, FlushOptions options, Action<string>? statementRan, CancellationToken cancellationToken)
@@ -55,7 +58,8 @@ namespace BinlogFlusher.Engine.Planning
             var leftovers = catalog.Tables.Where(t => StateJournalSchema.IsBackupName(t.Name)).Select(t => $"backup table {t.Schema}.{t.Name}").ToList();
             foreach (var row in await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false))
                 leftovers.Add($"unfinished run {row.Text("run_id")} for {row.Text("table_schema")}.{row.Text("table_name")} (phase {row.Text("phase")}" + (row.Text("state_file") is { } file ? $", state file {file})" : ")"));
-            var checks = Preflight.Evaluate(facts, candidates, leftovers, options);
+            var runningElsewhere = await State.RunLock.DescribeHolderAsync(session, cancellationToken).ConfigureAwait(false);
+            var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere);
             return new HostPlan(session.Settings, options, facts, candidates, leftovers, checks);
         }
     }

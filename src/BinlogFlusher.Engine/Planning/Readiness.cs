@@ -76,8 +76,13 @@ namespace BinlogFlusher.Engine.Planning
     {
         static readonly string[] TablePrivileges = { "SELECT", "INSERT", "CREATE", "DROP", "ALTER" };
 
+        public const string AlreadyRunningCheck = "AlreadyRunning";
+
+        static string ReadOnlyBypass(ServerDialect dialect) => string.Join(" or ", dialect.ReadOnlyBypassPrivileges.Where(p => p != "READ_ONLY ADMIN"));
+
+        /// <param name="runningElsewhere">Who holds the server's run lock (RunLock), or null.</param>
         public static IReadOnlyList<ReadinessCheck> Evaluate(ServerFacts facts, IReadOnlyList<FlushCandidate> candidates,
-            IReadOnlyList<string> leftovers, FlushOptions options)
+            IReadOnlyList<string> leftovers, FlushOptions options, string? runningElsewhere = null)
         {
             var checks = new List<ReadinessCheck>();
             var dialect = facts.Dialect;
@@ -160,11 +165,19 @@ namespace BinlogFlusher.Engine.Planning
             if (facts.SuperReadOnly)
                 Add("ReadOnly", CheckStatus.Fail, "super_read_only is ON: nobody can write, not even to the binlog. SET GLOBAL super_read_only=OFF for the flush (read_only can stay ON).");
             else if (facts.ReadOnly && !facts.HasAnyPrivilege(dialect.ReadOnlyBypassPrivileges))
-                Add("ReadOnly", CheckStatus.Fail, $"read_only is ON and {facts.CurrentUser} lacks {string.Join(" or ", dialect.ReadOnlyBypassPrivileges)}: grant it, or SET GLOBAL read_only=OFF for the flush.");
+                Add("ReadOnly", CheckStatus.Fail, $"read_only is ON and {facts.CurrentUser} lacks {ReadOnlyBypass(dialect)}: grant it, or SET GLOBAL read_only=OFF for the flush.");
+            else if (!facts.ReadOnly && !facts.HasAnyPrivilege(dialect.ReadOnlyBypassPrivileges))
+                Add("ReadOnly", ForceOr(CheckStatus.Fail), $"read_only is OFF, and the flush turns it ON so other sessions cannot write into its BLACKHOLE twins (their writes would vanish); {facts.CurrentUser} lacks {ReadOnlyBypass(dialect)}, so it could not write itself. Grant it, or use -Force to flush without blocking other writers.");
             else
-                Add("ReadOnly", CheckStatus.Pass, facts.ReadOnly ? "read_only is ON, and this account may write anyway." : "read_only is OFF.");
+                Add("ReadOnly", CheckStatus.Pass, facts.ReadOnly ? "read_only is ON, and this account may write anyway." : "read_only is OFF: the flush turns it ON while it runs and puts it back at the end.");
 
-            Add("LeftoverState", leftovers.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, leftovers.Count == 0
+            if (facts.OtherWriters.Count > 0)
+                Add("OtherWriters", CheckStatus.Warn, $"Accounts that read_only does not stop are connected: {string.Join(", ", facts.OtherWriters)}. A write of theirs into a table while it is flushed is lost from the table and fails the run: stop their sessions or writes first.");
+
+            // A live run's backup tables are its own, not leftovers to repair.
+            if (runningElsewhere is not null)
+                Add(AlreadyRunningCheck, CheckStatus.Fail, runningElsewhere);
+            else Add("LeftoverState", leftovers.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, leftovers.Count == 0
                 ? "No backup table or unfinished state from an earlier run."
                 : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: Restore-BinlogFlushState -StateFile <its state file>, or -Discover.");
 

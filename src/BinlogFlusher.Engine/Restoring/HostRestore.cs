@@ -58,6 +58,8 @@ namespace BinlogFlusher.Engine.Restoring
         {
             if (request.StateFile is null && !request.Discover)
                 throw new FlushException(FlushErrorKind.InvalidInput, "Say what to restore: -StateFile <the file Invoke-BinlogFlush wrote> (or the old tool's rollback file), or -Discover.");
+            // Never beside a live run: it would kill the run's statements and put its tables back under it.
+            await RunLock.AcquireAsync(session, cancellationToken, waitSeconds: 3).ConfigureAwait(false);
             var inspector = new ServerInspector(session);
             dialect = await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false);
             channels = await inspector.ReadChannelsAsync(dialect, cancellationToken).ConfigureAwait(false);
@@ -192,11 +194,22 @@ namespace BinlogFlusher.Engine.Restoring
         const int UnknownTable = 1051;
         const int NoSuchTable = 1146;
 
-        /// <summary>Marks what is back as restored, on the server and in the state file.</summary>
-        public async Task FinishAsync(RestorePlan plan, IEnumerable<RestoreStep> done, string? stateFile)
+        /// <summary>
+        /// Marks what is back as restored, on the server and in the state file. Once every table is back, puts read_only
+        /// back as the run found it. Returns what became of read_only (null when no run had changed it).
+        /// </summary>
+        public async Task<ReadOnlyOutcome?> FinishAsync(RestorePlan plan, IEnumerable<RestoreStep> done, string? stateFile)
         {
             var finished = done.ToList();
             await restorer.MarkRestoredAsync(finished.Select(s => s.Entry)).ConfigureAwait(false);
+            ReadOnlyOutcome? note = null;
+            if (plan.Steps.Where(s => s.NeedsChange).All(finished.Contains))
+            {
+                if (await ReadOnlyGuard.PutBackAsync(session, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
+                    note = new ReadOnlyOutcome(true, $"{Target}: read_only is {readOnly} again, as it was before the flush.");
+            }
+            else if (await ReadOnlyGuard.RecordedAsync(session, CancellationToken.None).ConfigureAwait(false) is not null)
+                note = new ReadOnlyOutcome(false, $"{Target}: read_only stays ON, as the flush set it, while tables are still aside; it is put back when they are.");
             if (plan.Journal is not null && stateFile is not null && finished.Count > 0)
             {
                 var file = new JournalFile(stateFile, plan.Journal);
@@ -210,6 +223,7 @@ namespace BinlogFlusher.Engine.Restoring
                     if (journal.Tables.All(t => t.Phase is TablePhase.Restored or TablePhase.Skipped or TablePhase.Pending)) journal.Status = "Restored";
                 });
             }
+            return note;
         }
 
         public ValueTask DisposeAsync() => session.DisposeAsync();

@@ -152,8 +152,9 @@ namespace BinlogFlusher.Engine.Server
             : new[] { "SUPER", "REPLICATION CLIENT" };
 
         /// <summary>Privileges that let a session write while read_only is ON.</summary>
+        /// <remarks>MariaDB's USER_PRIVILEGES spells it READ_ONLY ADMIN; SHOW GRANTS and the manual READ ONLY ADMIN.</remarks>
         public IReadOnlyList<string> ReadOnlyBypassPrivileges => IsMariaDb
-            ? (Version >= new Version(10, 11, 0) ? new[] { "READ ONLY ADMIN" } : new[] { "SUPER", "READ ONLY ADMIN" })
+            ? (Version >= new Version(10, 11, 0) ? new[] { "READ_ONLY ADMIN", "READ ONLY ADMIN" } : new[] { "SUPER", "READ_ONLY ADMIN", "READ ONLY ADMIN" })
             : new[] { "SUPER", "CONNECTION_ADMIN" };
 
         public override string ToString() => (IsMariaDb ? "MariaDB " : "MySQL ") + Version;

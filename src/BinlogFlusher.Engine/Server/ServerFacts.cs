@@ -38,6 +38,8 @@ namespace BinlogFlusher.Engine.Server
         public int DownstreamReplicas { get; set; }
         public string? DownstreamReplicasError { get; set; }
         public string? BlackholeSupport { get; set; }
+        /// <summary>Connected accounts (other than this one) that can write while read_only is ON.</summary>
+        public IReadOnlyList<string> OtherWriters { get; set; } = Array.Empty<string>();
         /// <summary>MySQL Group Replication's plugin is ACTIVE: this server is a group member.</summary>
         public bool GroupReplicationActive { get; set; }
         public ISet<string> GlobalPrivileges { get; set; } = new HashSet<string>();

@@ -69,6 +69,7 @@ namespace BinlogFlusher.Engine.Server
             facts.GroupReplicationActive = (string?)await session.ScalarAsync(
                 "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'group_replication'", cancellationToken).ConfigureAwait(false) == "ACTIVE";
             await ReadPrivilegesAsync(facts, cancellationToken).ConfigureAwait(false);
+            facts.OtherWriters = await ReadOtherWritersAsync(dialect, cancellationToken).ConfigureAwait(false);
             if (facts.LogBin)
             {
                 try { facts.Binlog = await ReadBinlogCoordinatesAsync(dialect, cancellationToken).ConfigureAwait(false); }
@@ -156,6 +157,79 @@ namespace BinlogFlusher.Engine.Server
             return false;
         }
 
+        /// <summary>An event another session wrote: where, what kind (rows or a statement), and the table it names.</summary>
+        public sealed class ForeignEvent
+        {
+            public string Position { get; set; } = "";
+            public string Kind { get; set; } = "";
+            public string? Table { get; set; }
+        }
+
+        /// <summary>
+        /// MariaDB: the events between two coordinates that belong to a GTID outside <paramref name="ownDomain"/>, with the
+        /// table each names (Table_map "(schema.table)", or a statement's "use `schema`; ... TABLE `table`").
+        /// </summary>
+        public async Task<List<ForeignEvent>> ReadForeignEventsAsync(BinlogCoordinates start, BinlogCoordinates end, long ownDomain, CancellationToken cancellationToken)
+        {
+            const int Page = 10000;
+            var found = new List<ForeignEvent>();
+            var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
+                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && string.CompareOrdinal(f, end.File) <= 0).ToList();
+            var foreign = false;
+            foreach (var file in files)
+            {
+                long position = file == start.File ? start.Position : 4;
+                while (true)
+                {
+                    var events = await session.QueryAsync($"SHOW BINLOG EVENTS IN {SqlText.PlainLiteral(file)} FROM {Number(position)} LIMIT {Page}", cancellationToken).ConfigureAwait(false);
+                    foreach (var row in events)
+                    {
+                        if (file == end.File && row.Long("Pos") >= end.Position) return found;
+                        var type = row.Text("Event_type") ?? "";
+                        var info = row.Text("Info") ?? "";
+                        var at = $"{file}:{row.Long("Pos")}";
+                        if (type == "Gtid")
+                        {
+                            var gtid = System.Text.RegularExpressions.Regex.Match(info, @"GTID (\d+-\d+-\d+)");
+                            foreign = gtid.Success && GtidPositions.DomainOf(gtid.Groups[1].Value) is { } domain && domain != ownDomain;
+                        }
+                        else if (foreign && type == "Table_map")
+                        {
+                            var table = System.Text.RegularExpressions.Regex.Match(info, @"\((.+)\)\s*$");
+                            found.Add(new ForeignEvent { Position = at, Kind = "row events", Table = table.Success ? table.Groups[1].Value : null });
+                        }
+                        else if (foreign && type == "Query" && !info.StartsWith("BEGIN", StringComparison.Ordinal) && !info.StartsWith("COMMIT", StringComparison.Ordinal))
+                        {
+                            found.Add(new ForeignEvent
+                            {
+                                Position = at,
+                                Kind = "statement " + (info.Length > 60 ? info.Substring(0, 60) + "..." : info),
+                                Table = StatementTable(info),
+                            });
+                        }
+                    }
+                    if (events.Count < Page) break;
+                    position = events[events.Count - 1].Long("End_log_pos");
+                }
+            }
+            return found;
+        }
+
+        /// <summary>schema.table a logged statement ("use `db`; ALTER TABLE t ...", "ALTER TABLE db.t ...") works on, or null.</summary>
+        internal static string? StatementTable(string info)
+        {
+            const string Name = @"(?:`((?:[^`]|``)+)`|([\w$]+))";
+            var match = System.Text.RegularExpressions.Regex.Match(info,
+                @"^(?:use " + Name + @";\s*)?.*?\bTABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?" + Name + @"(?:\s*\.\s*" + Name + ")?",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+            if (!match.Success) return null;
+            string? Part(int quoted, int plain) =>
+                match.Groups[quoted].Success ? match.Groups[quoted].Value.Replace("``", "`") : match.Groups[plain].Success ? match.Groups[plain].Value : null;
+            var first = Part(3, 4);
+            if (Part(5, 6) is { } second) return first + "." + second;
+            return Part(1, 2) is { } schema ? schema + "." + first : null;
+        }
+
         public async Task<BinlogCoordinates> ReadBinlogCoordinatesAsync(ServerDialect dialect, CancellationToken cancellationToken)
         {
             var rows = await session.QueryAsync(dialect.BinlogStatus, cancellationToken).ConfigureAwait(false);
@@ -167,6 +241,21 @@ namespace BinlogFlusher.Engine.Server
                 Position = rows[0].Long("Position"),
                 GtidPosition = string.IsNullOrEmpty(gtid) ? null : gtid!.Replace("\n", ""),
             };
+        }
+
+        /// <summary>
+        /// Connected sessions of other accounts that read_only does not stop ('user'@'host' and how many), from the
+        /// global grants information_schema shows this account.
+        /// </summary>
+        async Task<IReadOnlyList<string>> ReadOtherWritersAsync(ServerDialect dialect, CancellationToken cancellationToken)
+        {
+            var bypass = string.Join(", ", dialect.ReadOnlyBypassPrivileges.Concat(new[] { "ALL PRIVILEGES" }).Select(SqlText.Literal));
+            var rows = await session.QueryAsync(
+                "SELECT p.USER AS user, COUNT(*) AS sessions FROM information_schema.PROCESSLIST p " +
+                "WHERE p.ID <> CONNECTION_ID() AND p.USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user') AND p.USER <> SUBSTRING_INDEX(CURRENT_USER(), '@', 1) " +
+                $"AND EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES g WHERE g.GRANTEE LIKE CONCAT('''', REPLACE(REPLACE(p.USER, '%', '\\%'), '_', '\\_'), '''@%') AND g.PRIVILEGE_TYPE IN ({bypass})) " +
+                "GROUP BY p.USER ORDER BY p.USER", cancellationToken).ConfigureAwait(false);
+            return rows.Select(r => $"{r.Text("user")} ({r.Long("sessions")} session(s))").ToList();
         }
 
         async Task ReadPrivilegesAsync(ServerFacts facts, CancellationToken cancellationToken)

@@ -83,6 +83,8 @@ namespace BinlogFlusher.Engine.State
         public bool ReplicationStoppedByRun { get; set; }
         /// <summary>The channels (MariaDB connections) whose SQL thread this run stopped: the only ones it starts again.</summary>
         public List<string> ChannelsStoppedByRun { get; set; } = new List<string>();
+        /// <summary>read_only before the run turned it ON ("OFF"), or null when the run did not change it.</summary>
+        public string? ReadOnlyBefore { get; set; }
         /// <summary>Where replication had applied to when the tables were read: a resume refuses if it moved.</summary>
         public string? ReplicationPosition { get; set; }
         public List<BinlogRange> BinlogRanges { get; set; } = new List<BinlogRange>();

@@ -20,6 +20,9 @@ namespace BinlogFlusher.Engine
         public const string LegacyBackupPrefix = "_BKTB_";
 
         public static string QualifiedTable => SqlText.Qualified(Name, Table);
+        /// <summary>Server settings a run changed (read_only), with the value to put back.</summary>
+        public const string SettingTable = "setting";
+        public static string QualifiedSettingTable => SqlText.Qualified(Name, SettingTable);
 
         public static IEnumerable<string> CreateStatements()
         {
@@ -29,6 +32,9 @@ namespace BinlogFlusher.Engine
                          "backup_name VARCHAR(64) NOT NULL, phase VARCHAR(16) NOT NULL, state_file VARCHAR(1024) NULL, connection_id BIGINT UNSIGNED NULL, " +
                          "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), " +
                          "PRIMARY KEY (table_schema, backup_name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+            yield return "CREATE TABLE IF NOT EXISTS " + QualifiedSettingTable + " (" +
+                         "name VARCHAR(64) NOT NULL PRIMARY KEY, value VARCHAR(64) NOT NULL, run_id VARCHAR(32) NOT NULL, " +
+                         "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
         }
 
         /// <summary>One statement for the tables of a run (schema, backup name) entering the same phase: one table, or a batch.</summary>

@@ -6,12 +6,15 @@ namespace BinlogFlusher.Tests.Infrastructure;
 public static class FlushProcess
 {
     /// <summary>Starts `binlog-flusher flush` with credentials in a my.cnf in <paramref name="folder"/>; with <paramref name="stopAt"/>, it hangs at that point.</summary>
-    public static CliProcess Start(ReplicaPairFixture servers, string folder, string stateFile, string? stopAt, string databases = "bf*", int chunkSize = 1000, int? threads = null)
+    /// <param name="releaseFile">With <paramref name="stopAt"/>: the flush goes on once this file exists.</param>
+    public static CliProcess Start(ReplicaPairFixture servers, string folder, string stateFile, string? stopAt, string databases = "bf*", int chunkSize = 1000, int? threads = null,
+        string? releaseFile = null)
     {
         var cnf = Path.Combine(folder, "my.cnf");
         File.WriteAllText(cnf, $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
         var environment = new Dictionary<string, string>();
         if (stopAt is not null) environment["BINLOGFLUSHER_TEST_STOP_AT"] = stopAt;
+        if (releaseFile is not null) environment["BINLOGFLUSHER_TEST_RELEASE"] = releaseFile;
         var arguments = new List<string>
         {
             "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", cnf, "--db", databases,

@@ -1,0 +1,44 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.State
+{
+    /// <summary>
+    /// One flush or restore per server at a time: a named server lock (GET_LOCK) held by an idle session of the run for
+    /// its whole life. The server releases it when that session ends, so it dies with the run's process.
+    /// </summary>
+    public static class RunLock
+    {
+        public const string Name = "binlogflusher.run";
+
+        /// <summary>
+        /// Takes the lock on this session, or throws AlreadyRunning naming the run that holds it. Changes nothing else.
+        /// <paramref name="waitSeconds"/> lets a restore started right after a kill outlast the dead run's session.
+        /// </summary>
+        public static async Task AcquireAsync(ServerSession session, CancellationToken cancellationToken, int waitSeconds = 0)
+        {
+            var granted = await session.ScalarAsync($"SELECT GET_LOCK({SqlText.Literal(Name)}, {waitSeconds.ToString(CultureInfo.InvariantCulture)})", cancellationToken).ConfigureAwait(false);
+            if (granted is not null && !(granted is DBNull) && Convert.ToInt64(granted, CultureInfo.InvariantCulture) == 1) return;
+            var holder = await DescribeHolderAsync(session, cancellationToken).ConfigureAwait(false) ?? "another flush or restore held this server's run lock a moment ago; try again.";
+            throw new FlushException(FlushErrorKind.AlreadyRunning, $"{session.Settings.Target}: {holder} Nothing was changed.");
+        }
+
+        /// <summary>Who holds the lock (a live flush or restore of this server), or null when nobody does.</summary>
+        public static async Task<string?> DescribeHolderAsync(ServerSession session, CancellationToken cancellationToken)
+        {
+            var holder = await session.ScalarAsync("SELECT IS_USED_LOCK(" + SqlText.Literal(Name) + ")", cancellationToken).ConfigureAwait(false);
+            if (holder is null || holder is DBNull) return null;
+            var id = Convert.ToInt64(holder, CultureInfo.InvariantCulture);
+            var client = (await session.QueryAsync($"SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = {id.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            var who = client is null ? $"connection {id}" : $"connection {id} of {client.Text("USER")} from {client.Text("HOST")}, started {client.Long("TIME")} s ago";
+            var run = (await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false)).LastOrDefault();
+            var what = run is null ? "" : $"; run {run.Text("run_id")}" + (run.Text("state_file") is { } file ? $", state file {file}" : "");
+            return $"Another flush or restore is running on this server ({who}{what}). " +
+                   "Wait for it to finish, or stop it (Ctrl+C where it runs); only once it has ended can Restore-BinlogFlushState (recover) repair what it left.";
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Tests.Infrastructure;
+using MySqlConnector;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>
+/// Other sessions while a table's name holds its BLACKHOLE twin: ordinary writers are refused by read_only, which the
+/// run turns ON and puts back however it ends; a writer that may bypass read_only is caught, and the run says what was lost.
+/// </summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    readonly string folder = Directory.CreateTempSubdirectory("bf-writers-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY, name VARCHAR(20))",
+            "INSERT INTO bf_shop.items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+        // An application account: writes, but has no way around read_only.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0",
+            "CREATE USER 'bf_test_app'@'%' IDENTIFIED BY 'App-pw-1'", "GRANT SELECT, INSERT, ALTER ON bf_shop.* TO 'bf_test_app'@'%'");
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    async Task<long> ReadOnlyAsync() => Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only"));
+
+    [Fact]
+    public async Task AnOrdinaryWriterIsRefusedDuringTheRunAndReadOnlyIsPutBack()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+        var release = Path.Combine(folder, "release");
+        using var flush = FlushProcess.Start(servers, folder, Path.Combine(folder, "state.json"), stopAt: "Twin", databases: "bf_shop", releaseFile: release);
+        await flush.WaitForLineAsync(line => line == "STOPPED AT Twin", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, await ReadOnlyAsync());
+        var app = servers.Replica with { User = "bf_test_app", Password = "App-pw-1" };
+        var insert = await Assert.ThrowsAsync<MySqlException>(() => ReplicaPairFixture.ExecuteAsync(app, "INSERT INTO bf_shop.items VALUES (4, 'd')"));
+        Assert.Equal(1290, insert.Number); // ER_OPTION_PREVENTS_STATEMENT: --read-only
+        var alter = await Assert.ThrowsAsync<MySqlException>(() => ReplicaPairFixture.ExecuteAsync(app, "ALTER TABLE bf_shop.items ADD COLUMN x INT"));
+        Assert.Equal(1290, alter.Number);
+
+        File.WriteAllText(release, "");
+        Assert.Equal(0, await flush.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await ReadOnlyAsync());
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+    }
+
+    [Fact]
+    public async Task AWriterThatBypassesReadOnlyIsCaughtAndTheRunFails()
+    {
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StateFile = Path.Combine(folder, "state.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        var flusher = new HostFlusher(plan, new SilentListener())
+        {
+            // An administrator's session (read_only does not stop it), in a GTID domain of its own so replication is unharmed.
+            PhaseReached = async point =>
+            {
+                if (point != "Twin") return;
+                await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION gtid_domain_id = 77",
+                    "INSERT INTO bf_shop.items VALUES (4, 'lost')", "ALTER TABLE bf_shop.items ADD COLUMN x INT");
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        var items = Assert.Single(result.Tables);
+        Assert.Equal(TableFlushStatus.Failed, items.Status);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(items.Error!, @"another session wrote to bf_shop\.items while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it \(row events at \S+:\d+, statement ALTER TABLE"), items.Error);
+        Assert.Contains("another session wrote to bf_shop.items", result.Error);
+        Assert.Equal(0, await ReadOnlyAsync());
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.items"));
+    }
+
+    [Fact]
+    public async Task AKilledRunsReadOnlyIsPutBackByRestoreWithOrWithoutTheStateFile()
+    {
+        foreach (var discover in new[] { false, true })
+        {
+            var state = Path.Combine(folder, $"killed-{discover}.json");
+            await FlushProcess.KillAtAsync(servers, folder, state, "Twin", databases: "bf_shop");
+            Assert.Equal(1, await ReadOnlyAsync());
+
+            var run = PowerShellRunner.Run(discover
+                    ? "Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -Confirm:$false -Verbose"
+                    : "Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm:$false -Verbose",
+                FlushAssertions.Variables(servers, ("state", state)));
+
+            Assert.Empty(run.Errors);
+            Assert.Contains(run.Verbose, v => v.Message.EndsWith("read_only is OFF again, as it was before the flush.", StringComparison.Ordinal));
+            Assert.Equal(0, await ReadOnlyAsync());
+            Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        }
+    }
+
+    [Fact]
+    public async Task ASessionHoldingWriteLocksStopsTheRunBeforeAnyRenameWithAClearMessage()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+        await using var holder = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        await new MySqlCommand("SET SESSION sql_log_bin = 0; LOCK TABLES bf_shop.items WRITE", holder).ExecuteNonQueryAsync();
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -StateFile $state -Confirm:$false",
+            FlushAssertions.Variables(servers, ("state", Path.Combine(folder, "locked.json"))));
+        await new MySqlCommand("UNLOCK TABLES", holder).ExecuteNonQueryAsync();
+
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("ServerError,BinlogFlusher.Commands.InvokeBinlogFlushCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("read_only could not be turned ON within lock_wait_timeout: another session holds LOCK TABLES or an open transaction that wrote", error.ErrorDetails.Message);
+        Assert.Equal(0, await ReadOnlyAsync());
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
+    public async Task ConnectedAccountsThatReadOnlyDoesNotStopAreNamedInThePlan()
+    {
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0",
+            "CREATE USER 'bf_test_dba'@'%' IDENTIFIED BY 'Dba-pw-1'", $"GRANT {(servers.IsMariaDb ? "READ ONLY ADMIN" : "SUPER")}, SELECT ON *.* TO 'bf_test_dba'@'%'");
+        await using var dba = await ReplicaPairFixture.OpenAsync(servers.Replica with { User = "bf_test_dba", Password = "Dba-pw-1" });
+        await using var app = await ReplicaPairFixture.OpenAsync(servers.Replica with { User = "bf_test_app", Password = "App-pw-1" });
+
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } } }, null, CancellationToken.None);
+
+        var check = Assert.Single(plan.Checks, c => c.Name == "OtherWriters");
+        Assert.Equal(CheckStatus.Warn, check.Status);
+        Assert.Contains("bf_test_dba (1 session(s))", check.Message);
+        Assert.DoesNotContain("bf_test_app", check.Message);
+        Assert.True(plan.Ready);
+    }
+
+    sealed class SilentListener : IFlushListener
+    {
+        public void Verbose(string message) { }
+        public void Warning(string message) { }
+        public void HostProgress(HostProgress progress) { }
+        public void TableProgress(TableProgress progress) { }
+    }
+}
