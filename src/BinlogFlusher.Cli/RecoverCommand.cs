@@ -32,8 +32,6 @@ sealed class RecoverCommand
             var file = result.GetValue(hashFile);
             if (file is null && !result.GetValue(discover))
                 result.AddError("Say what to restore: --hashfile F (the old tool's rollback file, or the state file binlog-flusher flush wrote), or --discover.");
-            else if (file is not null && !File.Exists(file))
-                result.AddError($"--hashfile '{file}' does not exist: give the rollback or state file the flush wrote, or use --discover.");
         });
         command.SetAction(RunAsync);
         return command;
@@ -65,6 +63,7 @@ sealed class RecoverCommand
             plan = await restore.PlanAsync(request, cancellationToken);
         }
 
+        foreach (var warning in plan.Warnings) Say.Warning($"{settings.Target}: {warning}");
         foreach (var orphan in plan.Orphans)
             Say.Warning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
         if (parse.GetValue(dryRun))

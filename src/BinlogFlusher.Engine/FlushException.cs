@@ -19,6 +19,8 @@ namespace BinlogFlusher.Engine
         ServerError,
         /// <summary>Another flush or restore of the same server is running: nothing was changed.</summary>
         AlreadyRunning,
+        /// <summary>A failure the engine did not expect (a bug): the tables were still put back.</summary>
+        Unexpected,
     }
 
     /// <summary>An expected failure with a message that names the problem and the fix.</summary>

@@ -71,6 +71,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.RestoreConflict => ("RestoreConflict", ErrorCategory.ResourceExists),
                     FlushErrorKind.ResumeRefused => ("ResumeRefused", ErrorCategory.InvalidOperation),
                     FlushErrorKind.AlreadyRunning => ("FlushAlreadyRunning", ErrorCategory.ResourceBusy),
+                    FlushErrorKind.Unexpected => ("UnexpectedError", ErrorCategory.InvalidOperation),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),

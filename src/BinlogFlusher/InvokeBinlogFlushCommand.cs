@@ -136,7 +136,12 @@ namespace BinlogFlusher.Commands
                     continue;
                 bool FlushedEarlier(FlushCandidate c) => resume?.Tables.Any(t => t.Flushed && t.Schema == c.Schema && t.Table == c.Name) == true;
                 var approved = plan.Candidates.Where(c => FlushedEarlier(c) || ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
-                if (!approved.Any(c => !FlushedEarlier(c))) continue;
+                if (!approved.Any(c => !FlushedEarlier(c)))
+                {
+                    if (resume is not null && plan.Candidates.All(FlushedEarlier))
+                        WriteWarning($"{settings.Target}: the run in {StateFile} is complete, every table was flushed: there is nothing to resume.");
+                    continue;
+                }
                 if (approved.Count == 0) continue;
 
                 var flusher = new HostFlusher(plan, queue);

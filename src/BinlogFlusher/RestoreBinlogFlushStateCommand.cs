@@ -81,6 +81,7 @@ namespace BinlogFlusher.Commands
                 FlushVerbose(statements, settings.Target);
             }
 
+            foreach (var warning in plan.Warnings) WriteWarning($"{settings.Target}: {warning}");
             foreach (var orphan in plan.Orphans)
                 WriteWarning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
             if (!plan.NeedsChange)

@@ -344,7 +344,6 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
     [InlineData(new[] { "flush", "--host", "replica1", "--stop-slave", "--no-stop-slave" }, "contradict each other")]
     [InlineData(new[] { "flush", "--host", "replica1:x" }, "no valid port")]
     [InlineData(new[] { "recover", "--host", "replica1" }, "--hashfile F (the old tool's rollback file, or the state file binlog-flusher flush wrote), or --discover")]
-    [InlineData(new[] { "recover", "--host", "replica1", "--hashfile", "/no/such/rollback.txt" }, "does not exist")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     [InlineData(new[] { "flush", "--host", "replica1", "--password", "Not-This-Secret-1" }, "[client] section of an option file")]
     [InlineData(new string[0], "Exit codes:")]

@@ -22,6 +22,7 @@ public sealed class ErrorTests
         { FlushErrorKind.ResumeRefused, "ResumeRefused", ErrorCategory.InvalidOperation },
         { FlushErrorKind.ServerError, "ServerError", ErrorCategory.InvalidOperation },
         { FlushErrorKind.AlreadyRunning, "FlushAlreadyRunning", ErrorCategory.ResourceBusy },
+        { FlushErrorKind.Unexpected, "UnexpectedError", ErrorCategory.InvalidOperation },
     };
 
     [Theory]

@@ -145,4 +145,14 @@ public sealed class PreflightUnitTests
         Assert.Equal(CheckStatus.Fail, Evaluate(facts, new FlushOptions { Force = true })["GroupReplication"].Status);
         Assert.DoesNotContain("GroupReplication", Evaluate(Facts("8.0.36")).Keys);
     }
+
+    [Fact]
+    public void ChunksMustFitTheServersBinlogCaches()
+    {
+        var check = Evaluate(Facts("10.11.19-MariaDB", ("max_binlog_cache_size", "16777216"), ("max_binlog_stmt_cache_size", "18446744073709547520")))["BinlogCacheSize"];
+        Assert.Equal(CheckStatus.Fail, check.Status);
+        Assert.Equal("-ChunkBytes (33554432) is not below max_binlog_cache_size (16777216): each chunk's transaction would be refused by the server. Give -ChunkBytes (--chunk-bytes) 8388608 or less, or raise max_binlog_cache_size.", check.Message);
+        Assert.DoesNotContain("BinlogCacheSize", Evaluate(Facts("10.11.19-MariaDB", ("max_binlog_cache_size", "16777216")), new FlushOptions { ChunkBytes = 8388608 }).Keys);
+        Assert.DoesNotContain("BinlogCacheSize", Evaluate(Facts("8.0.36")).Keys);
+    }
 }

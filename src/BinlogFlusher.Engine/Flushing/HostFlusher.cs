@@ -117,11 +117,21 @@ namespace BinlogFlusher.Engine.Flushing
                 return result;
             }
 
+            if (Path.GetDirectoryName(Path.GetFullPath(file.Path)) is { } folder && !Directory.Exists(folder))
+                throw new FlushException(FlushErrorKind.InvalidInput, $"The state file's folder '{folder}' does not exist: create it, or give a state file in an existing folder. Nothing was changed.");
+
             // Held, idle, for the whole run: a second flush or a restore of this server is refused until the run ends.
             await using var runLock = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false);
             await RunLock.AcquireAsync(runLock, cancellationToken).ConfigureAwait(false);
             journal.ServerStartedAt = await new ServerInspector(runLock).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
-            file.Write();
+            try
+            {
+                file.Write();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"Cannot write the state file '{file.Path}' ({exception.Message}): give a state file where this account can write and the disk has room. Nothing was changed.", exception);
+            }
             await context.ReachedAsync("JournalWritten").ConfigureAwait(false);
             listener.Verbose($"{plan.Settings.Target}: state file {file.Path}");
 
@@ -166,8 +176,9 @@ namespace BinlogFlusher.Engine.Flushing
 
                 await RunTablesAsync(context, work, results, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is FlushException or MySqlException or OperationCanceledException or IOException)
+            catch (Exception exception)
             {
+                // Every failure, our own bugs included: once a table may be aside, it is put back before anything else.
                 failure = exception;
             }
 
@@ -203,8 +214,8 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 result.Error = failure is OperationCanceledException
                     ? $"Interrupted; every table was put back. The binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot."
-                    : Sentence(FlushException.Classify(failure)?.Message ?? failure.Message) + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
-                result.ErrorKind = failure is FlushException flush ? flush.Kind : failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.ServerError;
+                    : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
+                result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
             }
             file.Update(j =>
             {

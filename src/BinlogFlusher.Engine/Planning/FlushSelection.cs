@@ -23,6 +23,21 @@ namespace BinlogFlusher.Engine.Planning
             return Tables.Any(pattern => MatchesTable(pattern, table));
         }
 
+        /// <summary>
+        /// The -Database and -Table names that match no table of the server (system schemas aside), each as
+        /// "-Database 'x'" or "-Table 'x'", split into plain names (a typo, or a table that is gone) and wildcards.
+        /// </summary>
+        public (IReadOnlyList<string> Plain, IReadOnlyList<string> Wildcards) Unmatched(IReadOnlyCollection<TableInfo> tables)
+        {
+            var user = tables.Where(t => !ServerInspector.SystemSchemas.Contains(t.Schema, StringComparer.OrdinalIgnoreCase)).ToList();
+            var inDatabases = user.Where(t => Databases.Count == 0 || Databases.Any(pattern => Matches(pattern, t.Schema))).ToList();
+            var missing = Databases.Where(p => !user.Any(t => Matches(p, t.Schema))).Select(p => (Pattern: p, Text: $"-Database '{p}'"))
+                .Concat(Tables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-Table '{p}'"))).ToList();
+            return (missing.Where(m => !IsWildcard(m.Pattern)).Select(m => m.Text).ToList(), missing.Where(m => IsWildcard(m.Pattern)).Select(m => m.Text).ToList());
+        }
+
+        static bool IsWildcard(string pattern) => pattern.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+
         static bool MatchesTable(string pattern, TableInfo table)
         {
             // 'db.table' names both; a table name that itself holds a dot is matched whole too.

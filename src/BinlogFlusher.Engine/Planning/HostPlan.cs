@@ -59,7 +59,13 @@ namespace BinlogFlusher.Engine.Planning
             foreach (var row in await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false))
                 leftovers.Add($"unfinished run {row.Text("run_id")} for {row.Text("table_schema")}.{row.Text("table_name")} (phase {row.Text("phase")}" + (row.Text("state_file") is { } file ? $", state file {file})" : ")"));
             var runningElsewhere = await State.RunLock.DescribeHolderAsync(session, cancellationToken).ConfigureAwait(false);
-            var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere);
+            var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere).ToList();
+            var (plain, wildcards) = options.Selection.Unmatched(catalog.Tables.Where(t => !StateJournalSchema.IsBackupName(t.Name)).ToList());
+            // A cron job whose list names a table that is gone would get a partial snapshot that looks like success.
+            if (plain.Count > 0)
+                checks.Add(new ReadinessCheck("Selection", CheckStatus.Fail, $"{string.Join(", ", plain)} match(es) no table on this server: check the name; a snapshot without it would look complete."));
+            else if (wildcards.Count > 0)
+                checks.Add(new ReadinessCheck("Selection", CheckStatus.Warn, $"{string.Join(", ", wildcards)} match(es) no table on this server."));
             return new HostPlan(session.Settings, options, facts, candidates, leftovers, checks);
         }
     }

@@ -138,6 +138,16 @@ namespace BinlogFlusher.Engine.Planning
             if (!dialect.IsMariaDb && facts.Variable("sql_require_primary_key") is { } requirePk && (requirePk == "ON" || requirePk == "1"))
                 Add("RequirePrimaryKey", CheckStatus.Pass, "sql_require_primary_key is ON: the flush session turns it off for its key-less CREATE TABLEs (the BLACKHOLE twins, key-less tables).");
 
+            // A chunk is one binlog transaction: above the cache limits the server refuses it (MariaDB error 1197 / 1705).
+            var cacheLimits = new[] { "max_binlog_cache_size", "max_binlog_stmt_cache_size" }
+                .Select(name => (Name: name, Bytes: ulong.TryParse(facts.Variable(name), out var bytes) ? bytes : ulong.MaxValue)).ToList();
+            var tightest = cacheLimits.OrderBy(c => c.Bytes).First();
+            var unchunked = candidates.Where(c => c.ChunkKey.Count == 0 && (ulong)Math.Max(0, c.Table.DataLength) >= tightest.Bytes).ToList();
+            if ((ulong)options.ChunkBytes >= tightest.Bytes)
+                Add("BinlogCacheSize", CheckStatus.Fail, $"-ChunkBytes ({options.ChunkBytes}) is not below {tightest.Name} ({tightest.Bytes}): each chunk's transaction would be refused by the server. Give -ChunkBytes (--chunk-bytes) {tightest.Bytes / 2} or less, or raise {tightest.Name}.");
+            else if (unchunked.Count > 0)
+                Add("BinlogCacheSize", CheckStatus.Fail, $"{string.Join(", ", unchunked.Take(5).Select(c => $"{c.Schema}.{c.Name} ({c.Table.DataLength} bytes)"))} cannot be chunked (no key) and is larger than {tightest.Name} ({tightest.Bytes}): raise {tightest.Name}, or leave the table out.");
+
             if (options.ResetBinaryLogs)
             {
                 // RESET MASTER / RESET BINARY LOGS AND GTIDS empties gtid_executed and gtid_purged: GTID auto-positioning of

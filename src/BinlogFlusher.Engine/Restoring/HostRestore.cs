@@ -30,6 +30,8 @@ namespace BinlogFlusher.Engine.Restoring
         /// <summary>Connections of the interrupted run that still run statements on the server (a kill -9 does not stop them).</summary>
         public IReadOnlyList<long> RunConnections { get; set; } = Array.Empty<long>();
         public bool NeedsChange => Steps.Any(s => s.NeedsChange);
+        /// <summary>What the user should know about how the plan was made (a state file that was not there).</summary>
+        public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>Puts a host back after an interrupted flush: plan (reads only), then apply step by step, then finish.</summary>
@@ -66,10 +68,16 @@ namespace BinlogFlusher.Engine.Restoring
 
             var plan = new RestorePlan();
             var entries = new List<RestoreEntry>();
-            if (request.StateFile is not null)
+            var discover = request.Discover;
+            if (request.StateFile is not null && !File.Exists(request.StateFile))
             {
-                if (!File.Exists(request.StateFile))
-                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{request.StateFile}' does not exist. Give the path Invoke-BinlogFlush reported, or use -Discover.");
+                // A flush writes its state file before it changes anything: a run killed before that left nothing to repair,
+                // and a mistyped path should not stop a repair. The server's own record says what is aside.
+                plan.Warnings = new[] { $"The state file '{request.StateFile}' does not exist (a run killed before it wrote it changed nothing, or the path is wrong): restoring from the server's own record, as -Discover does." };
+                discover = true;
+            }
+            else if (request.StateFile is not null)
+            {
                 if (FlushJournal.TryReadLegacyRollbackFile(request.StateFile, out var legacy))
                 {
                     entries.AddRange(await restorer.ResolveLegacyAsync(legacy, request.StateFile, cancellationToken).ConfigureAwait(false));
@@ -94,7 +102,7 @@ namespace BinlogFlusher.Engine.Restoring
                     }));
                 }
             }
-            if (request.Discover)
+            if (discover)
             {
                 var (found, orphans) = await restorer.DiscoverAsync(cancellationToken).ConfigureAwait(false);
                 entries.AddRange(found.Where(f => !entries.Any(e => e.Schema == f.Schema && e.BackupTable == f.BackupTable)));
@@ -104,7 +112,7 @@ namespace BinlogFlusher.Engine.Restoring
             var selected = entries.Where(e => request.Selection.Includes(new TableInfo { Schema = e.Schema, Name = e.Table })).ToList();
             // While the dead run's statements still run (a rename in flight shows neither name), judge nothing missing yet:
             // the caller stops them and plans again.
-            plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null && plan.RunConnections.Count == 0, cancellationToken).ConfigureAwait(false);
+            plan.Steps = await restorer.PlanAsync(selected, refuseUnknownTables: request.StateFile is not null && File.Exists(request.StateFile) && plan.RunConnections.Count == 0, cancellationToken).ConfigureAwait(false);
             return plan;
         }
 

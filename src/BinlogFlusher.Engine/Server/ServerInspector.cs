@@ -19,7 +19,7 @@ namespace BinlogFlusher.Engine.Server
             "server_id", "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "log_slave_updates", "log_replica_updates",
             "read_only", "super_read_only", "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "gtid_domain_id", "gtid_binlog_pos",
             "gtid_slave_pos", "gtid_current_pos", "server_uuid", "max_binlog_stmt_cache_size", "binlog_stmt_cache_size", "lock_wait_timeout",
-            "disabled_storage_engines", "sql_require_primary_key", "sql_generate_invisible_primary_key",
+            "disabled_storage_engines", "sql_require_primary_key", "sql_generate_invisible_primary_key", "max_binlog_cache_size",
         };
 
         readonly ServerSession session;

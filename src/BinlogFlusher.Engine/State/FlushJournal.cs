@@ -182,17 +182,24 @@ namespace BinlogFlusher.Engine.State
         {
             lock (gate)
             {
-                var directory = System.IO.Path.GetDirectoryName(Path)!;
-                Directory.CreateDirectory(directory);
                 var temp = Path + ".tmp-" + Environment.CurrentManagedThreadId;
-                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+                try
                 {
-                    Journal.WriteJson(stream);
-                    stream.Flush(flushToDisk: true);
+                    using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+                    {
+                        Journal.WriteJson(stream);
+                        stream.Flush(flushToDisk: true);
+                    }
+                    Writes++;
+                    if (File.Exists(Path)) File.Replace(temp, Path, null);
+                    else File.Move(temp, Path);
                 }
-                Writes++;
-                if (File.Exists(Path)) File.Replace(temp, Path, null);
-                else File.Move(temp, Path);
+                catch (Exception) when (File.Exists(temp))
+                {
+                    // A full disk, a lost permission, a folder in the way: no half-written temp file is left behind.
+                    File.Delete(temp);
+                    throw;
+                }
             }
         }
     }

@@ -1,0 +1,153 @@
+using BinlogFlusher.Engine;
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>Our own failures and bad state files: tables are always put back, and nothing changes on bad input.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    readonly string folder = Directory.CreateTempSubdirectory("bf-faults-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY, name VARCHAR(20))",
+            "INSERT INTO bf_shop.items VALUES (1, 'a'), (2, 'b'), (3, 'c')", "CREATE TABLE bf_shop.notes (id INT PRIMARY KEY)", "INSERT INTO bf_shop.notes VALUES (1)");
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AnUnexpectedExceptionAfterTheFirstRenameStillPutsEveryTableBack()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StateFile = Path.Combine(folder, "bug.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        var flusher = new HostFlusher(plan, new SilentListener())
+        {
+            PhaseReached = point => point == "Renamed" ? throw new NotSupportedException("a bug of ours") : Task.CompletedTask,
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Equal(FlushErrorKind.Unexpected, result.ErrorKind);
+        Assert.StartsWith("unexpected error (NotSupportedException): a bug of ours. Every table was put back", result.Error);
+        Assert.Empty(result.LeftAside);
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        Assert.Equal(0L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+    }
+
+    [Fact]
+    public async Task AStateFileInAFolderThatDoesNotExistIsABadUsageAndChangesNothing()
+    {
+        var binlog = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
+        var missing = Path.Combine(folder, "no", "such", "dir");
+        File.WriteAllText(Path.Combine(folder, "my.cnf"), $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", Path.Combine(folder, "my.cnf"),
+            "--db", "bf_shop", "--state-file", Path.Combine(missing, "s.json"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"The state file's folder '{missing}' does not exist", cli.Text);
+        Assert.False(Directory.Exists(Path.Combine(folder, "no")));
+        Assert.Equal(binlog, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
+        Assert.Equal("Running", await ReplicationStateAsync());
+    }
+
+    [Fact]
+    public async Task AStateFileThatCannotBeWrittenIsRefusedWithNothingChangedAndNoTempFileLeft()
+    {
+        var binlog = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
+        var inTheWay = Directory.CreateDirectory(Path.Combine(folder, "state.json")).FullName; // a folder where the file should go
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -StateFile $state -Confirm:$false",
+            Variables(servers, ("state", inTheWay)));
+
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("StateFileInvalid,BinlogFlusher.Commands.InvokeBinlogFlushCommand", error.FullyQualifiedErrorId);
+        Assert.Contains($"Cannot write the state file '{inTheWay}'", error.ErrorDetails.Message);
+        Assert.EndsWith("Nothing was changed.", error.ErrorDetails.Message);
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp-*"));
+        Assert.Equal(binlog, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
+        Assert.Equal("Running", await ReplicationStateAsync());
+    }
+
+    [Fact]
+    public void ResumingARunThatCompletedSaysThereIsNothingToResume()
+    {
+        var state = Path.Combine(folder, "done.json");
+        var first = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -StateFile $state -Confirm:$false", Variables(servers, ("state", state)));
+        Assert.Equal(FlushStatus.Completed, first.Single<FlushResult>().Status);
+
+        var again = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Resume -StateFile $state -Confirm:$false", Variables(servers, ("state", state)));
+
+        Assert.Empty(again.Errors);
+        Assert.Empty(again.Output);
+        Assert.Contains(again.Warnings, w => w.Message == $"127.0.0.1:{servers.Replica.Port}: the run in {state} is complete, every table was flushed: there is nothing to resume.");
+    }
+
+    [Fact]
+    public async Task ARestoreFromAStateFileThatIsNotThereUsesTheServersRecordAndSaysSo()
+    {
+        var missing = Path.Combine(folder, "never-written.json");
+        File.WriteAllText(Path.Combine(folder, "my.cnf"), $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+
+        var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm:$false", Variables(servers, ("state", missing)));
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", Path.Combine(folder, "my.cnf"), "--hashfile", missing);
+
+        Assert.Empty(run.Errors);
+        Assert.Contains(run.Warnings, w => w.Message.Contains($"The state file '{missing}' does not exist (a run killed before it wrote it changed nothing, or the path is wrong): restoring from the server's own record", StringComparison.Ordinal));
+        Assert.Equal(0, exit);
+        Assert.Contains("does not exist (a run killed before it wrote it changed nothing", cli.Text);
+        Assert.Contains("Nothing to restore: every table is in place.", cli.Text);
+    }
+
+    [Fact]
+    public async Task ANameThatMatchesNothingIsRefusedAndAWildcardThatMatchesNothingIsAWarning()
+    {
+        var binlog = (await servers.BinlogStatusAsync(servers.Replica))[0][1];
+        File.WriteAllText(Path.Combine(folder, "my.cnf"), $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+
+        var database = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop, nosuchdb -Confirm:$false", Variables(servers));
+        var table = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Table items, nosuchtable -Confirm:$false", Variables(servers));
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", Path.Combine(folder, "my.cnf"), "--db", "bf_shop,nosuchdb");
+
+        Assert.Contains("-Database 'nosuchdb' match(es) no table on this server", Assert.Single(database.Errors).ErrorDetails.Message);
+        Assert.Equal("PreflightRefused,BinlogFlusher.Commands.InvokeBinlogFlushCommand", database.Errors[0].FullyQualifiedErrorId);
+        Assert.Contains("-Table 'nosuchtable' match(es) no table on this server", Assert.Single(table.Errors).ErrorDetails.Message);
+        Assert.Equal(3, exit);
+        Assert.True(System.Text.RegularExpressions.Regex.Replace(cli.Text, @"\s+", " ").Contains("--db 'nosuchdb' match(es) no table on this server: check the name", StringComparison.Ordinal), cli.Text);
+        Assert.Equal(binlog, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
+
+        var wildcard = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop, 'zz*' -Confirm:$false", Variables(servers));
+        Assert.Empty(wildcard.Errors);
+        Assert.Equal(FlushStatus.Completed, wildcard.Single<FlushResult>().Status);
+        Assert.Contains(wildcard.Warnings, w => w.Message.Contains("-Database 'zz*' match(es) no table on this server.", StringComparison.Ordinal));
+    }
+
+    async Task<string> ReplicationStateAsync()
+    {
+        await using var connection = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        await using var reader = await new MySqlConnector.MySqlCommand(servers.Dialect.ReplicaStatus, connection).ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetString(reader.GetOrdinal(servers.Dialect.SqlRunningColumn)) == "Yes" ? "Running" : "Stopped";
+    }
+
+    sealed class SilentListener : IFlushListener
+    {
+        public void Verbose(string message) { }
+        public void Warning(string message) { }
+        public void HostProgress(HostProgress progress) { }
+        public void TableProgress(TableProgress progress) { }
+    }
+}
