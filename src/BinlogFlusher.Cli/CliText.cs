@@ -28,6 +28,7 @@ static partial class CliWording
         ["Database"] = "--db",
         ["Table"] = "--table",
         ["ExcludeDatabase"] = "--skip",
+        ["ExcludeTable"] = "--skip-table",
         ["Force"] = "--force",
         ["NoReplicaStop"] = "--no-stop-slave",
         ["StartReplica"] = "--start-slave",
@@ -41,7 +42,7 @@ static partial class CliWording
         ["WhatIf"] = "--dry-run",
     };
 
-    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ChunkBytes|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
+    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|ExcludeTable|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ChunkBytes|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
     private static partial Regex CmdletParameter();
 
     public static string ForCli(string message)

@@ -20,6 +20,8 @@ sealed class FlushCommand
     readonly Option<int?> threads = Options.WholeNumber("--threads", "n", 1, FlushOptions.MaxThrottleLimit, $"Tables flushed at once [default: {FlushOptions.DefaultThrottleLimit}].");
     readonly Option<int?> chunkSize = Options.WholeNumber("--chunk-size", "rows", 1, FlushOptions.MaxChunkSize, $"The most rows per INSERT ... SELECT chunk, each one binlog transaction [default: {FlushOptions.DefaultChunkSize}].");
     readonly Option<int?> chunkBytes = Options.WholeNumber("--chunk-bytes", "bytes", (int)FlushOptions.MinChunkBytes, (int)FlushOptions.MaxChunkBytes, $"The binlog bytes a chunk aims at: tables with wide rows get chunks of fewer rows than --chunk-size [default: {FlushOptions.DefaultChunkBytes}].");
+    readonly Option<int?> reconnectTimeout = Options.WholeNumber("--reconnect-timeout", "seconds", 0, FlushOptions.MaxReconnectTimeoutSeconds,
+        $"How long a lost connection is tried again before the tables are put back [default: {FlushOptions.DefaultReconnectTimeoutSeconds}].");
     readonly Option<int?> gtidDomainId = Options.WholeNumber("--gtid-domain-id", "n", 0, int.MaxValue, $"MariaDB: the GTID domain the flush writes in [default: {FlushOptions.DefaultGtidDomainId}].");
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
@@ -32,7 +34,7 @@ sealed class FlushCommand
         connection.AddTo(command);
         selection.AddTo(command);
         replica.AddTo(command);
-        command.With(stateFile, threads, chunkSize, chunkBytes, gtidDomainId, resetBinaryLogs, dryRun, force, verbose);
+        command.With(stateFile, threads, chunkSize, chunkBytes, gtidDomainId, reconnectTimeout, resetBinaryLogs, dryRun, force, verbose);
         command.SetAction(RunAsync);
         return command;
     }
@@ -64,6 +66,7 @@ sealed class FlushCommand
             ChunkSize = parse.GetValue(chunkSize) ?? FlushOptions.DefaultChunkSize,
             ChunkBytes = parse.GetValue(chunkBytes) ?? FlushOptions.DefaultChunkBytes,
             GtidDomainId = parse.GetValue(gtidDomainId),
+            ReconnectTimeout = TimeSpan.FromSeconds(parse.GetValue(reconnectTimeout) ?? FlushOptions.DefaultReconnectTimeoutSeconds),
         };
         var listener = new ConsoleListener(parse.GetValue(verbose));
         var plan = await HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken);

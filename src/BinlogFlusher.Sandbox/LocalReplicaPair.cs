@@ -51,6 +51,10 @@ public sealed class LocalReplicaPair : IAsyncDisposable
     public string RootDirectory { get; private set; } = "";
     public IReadOnlyList<int> ServerProcessIds => servers.Select(s => s.ProcessId).ToList();
 
+    /// <summary>The replica crashes (SIGKILL) and starts again on its own datadir and port after <paramref name="downtime"/>.</summary>
+    public Task CrashAndRestartReplicaAsync(TimeSpan downtime, CancellationToken cancellationToken = default) =>
+        servers[1].CrashAndRestartAsync(downtime, cancellationToken);
+
     /// <summary>Starts a primary and a replica; throws <see cref="SandboxUnavailableException"/> when this machine has no server binaries.</summary>
     public static async Task<LocalReplicaPair> StartAsync(LocalReplicaPairOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -8,11 +8,16 @@ namespace BinlogFlusher.Sandbox;
 sealed class LocalServer : IAsyncDisposable
 {
     // Runs the server as its child and outlives nothing: when the owner (this process) dies, it kills the
-    // server; when the server stops, it deletes the folder.
+    // server; when the server stops, it deletes the folder (unless a crash test asked to keep it for a restart).
     const string WatchdogScript =
         "exec 2>/dev/null; owner=$1; dir=$2; shift 2; \"$@\" >>\"$dir/stderr.log\" 2>&1 & server=$!; " +
         "while kill -0 \"$owner\" 2>/dev/null && kill -0 \"$server\" 2>/dev/null; do sleep 0.3; done; " +
-        "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; rm -rf \"$dir\"; rmdir \"$(dirname \"$dir\")\" 2>/dev/null; exit 0";
+        "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; " +
+        "if kill -0 \"$owner\" 2>/dev/null && [ -e \"$dir/restarting\" ]; then exit 0; fi; " +
+        "rm -rf \"$dir\"; rmdir \"$(dirname \"$dir\")\" 2>/dev/null; exit 0";
+
+    ServerBinaries? binaries;
+    string? configFile;
 
     Process? watchdog;
 
@@ -99,6 +104,8 @@ sealed class LocalServer : IAsyncDisposable
 
     void Launch(ServerBinaries binaries, string config)
     {
+        this.binaries = binaries;
+        configFile = config;
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
         foreach (var argument in new[] { "-c", WatchdogScript, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), Directory_, binaries.Server, $"--defaults-file={config}" })
             start.ArgumentList.Add(argument);
@@ -133,6 +140,25 @@ sealed class LocalServer : IAsyncDisposable
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A crash: SIGKILL of the server, then (in the background) the same server started again on the same datadir and
+    /// port after <paramref name="downtime"/>. The returned task ends when the server answers again.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan downtime, CancellationToken cancellationToken = default)
+    {
+        var marker = Path.Combine(Directory_, "restarting");
+        await File.WriteAllTextAsync(marker, "", cancellationToken).ConfigureAwait(false);
+        try { Process.GetProcessById(ProcessId).Kill(); }
+        catch (ArgumentException) { /* already gone */ }
+        await watchdog!.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        watchdog.Dispose();
+        watchdog = null;
+        await Task.Delay(downtime, cancellationToken).ConfigureAwait(false);
+        Launch(binaries!, configFile!);
+        await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        File.Delete(marker);
     }
 
     public async Task CreateUsersAsync(string adminPassword, string replicationUser, string replicationPassword, CancellationToken cancellationToken)

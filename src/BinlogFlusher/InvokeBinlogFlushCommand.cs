@@ -61,6 +61,11 @@ namespace BinlogFlusher.Commands
         [ValidateRange(0, int.MaxValue)]
         public int GtidDomainId { get; set; } = FlushOptions.DefaultGtidDomainId;
 
+        /// <summary>Seconds a lost connection is tried again (with backoff) before the run puts the tables back (default 60: a server restart).</summary>
+        [Parameter]
+        [ValidateRange(0, FlushOptions.MaxReconnectTimeoutSeconds)]
+        public int ReconnectTimeout { get; set; } = FlushOptions.DefaultReconnectTimeoutSeconds;
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -96,6 +101,7 @@ namespace BinlogFlusher.Commands
                     StartReplica = StartReplica,
                     ResetBinaryLogs = ResetBinaryLogs,
                     GtidDomainId = GtidDomainId,
+                    ReconnectTimeout = TimeSpan.FromSeconds(ReconnectTimeout),
                     ChunkSize = ChunkSize,
                     ChunkBytes = ChunkBytes,
                     ThrottleLimit = ThrottleLimit,

@@ -11,7 +11,7 @@ using BinlogFlusher.Engine.Planning;
 namespace BinlogFlusher.Commands
 {
     /// <summary>
-    /// Tab completion for -Database and -Table from the server, once -HostName (and -Credential or -MyCnf) are bound.
+    /// Tab completion for -Database, -Table and -ExcludeTable from the server, once -HostName (and -Credential or -MyCnf) are bound.
     /// Bounded in time; an unreachable server, a bad credential or anything else simply completes nothing.
     /// </summary>
     public sealed class NameCompleter : IArgumentCompleter
@@ -30,12 +30,13 @@ namespace BinlogFlusher.Commands
                 var port = Unwrap(fakeBoundParameters["Port"]) is int p ? p : (int?)null;
                 var settings = ConnectionResolver.Resolve(host!, port, network?.UserName, network?.Password, Unwrap(fakeBoundParameters["MyCnf"]) as string);
                 settings.ConnectTimeoutSeconds = 2;
-                var databases = (First(fakeBoundParameters["Database"]) is string db && parameterName == "Table") ? new[] { db } : Array.Empty<string>();
+                var tableNames = parameterName is "Table" or "ExcludeTable";
+                var databases = (First(fakeBoundParameters["Database"]) is string db && tableNames) ? new[] { db } : Array.Empty<string>();
 
                 using var timeout = new CancellationTokenSource(Budget);
                 var task = HostPlan.ReadAsync(settings, new FlushOptions { Selection = new FlushSelection { Databases = databases } }, null, timeout.Token);
                 if (!task.Wait(Budget)) return Array.Empty<CompletionResult>();
-                var names = parameterName == "Table"
+                var names = tableNames
                     ? task.Result.Candidates.Select(c => c.Name)
                     : task.Result.Candidates.Select(c => c.Schema);
                 var word = (wordToComplete ?? "").Trim('\'', '"');

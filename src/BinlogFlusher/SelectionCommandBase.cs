@@ -4,7 +4,7 @@ using BinlogFlusher.Engine.Planning;
 
 namespace BinlogFlusher.Commands
 {
-    /// <summary>The table selection shared by the cmdlets that act on tables: -Database, -Table, -ExcludeDatabase.</summary>
+    /// <summary>The table selection shared by the cmdlets that act on tables: -Database, -Table, -ExcludeDatabase, -ExcludeTable.</summary>
     public abstract class SelectionCommandBase : HostCommandBase
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -23,11 +23,18 @@ namespace BinlogFlusher.Commands
         [SupportsWildcards]
         public string[]? ExcludeDatabase { get; set; }
 
+        /// <summary>Tables to leave out: 'table' or 'db.table', with wildcards, applied after -Database and -Table.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(NameCompleter))]
+        public string[]? ExcludeTable { get; set; }
+
         protected FlushSelection Selection => new FlushSelection
         {
             Databases = Database ?? Array.Empty<string>(),
             Tables = Table ?? Array.Empty<string>(),
             ExcludeDatabases = ExcludeDatabase ?? Array.Empty<string>(),
+            ExcludeTables = ExcludeTable ?? Array.Empty<string>(),
         };
     }
 }

@@ -11,7 +11,7 @@ namespace BinlogFlusher.Commands
     [Cmdlet(VerbsDiagnostic.Test, "BinlogFlushReadiness")]
     [OutputType(typeof(bool))]
     [OutputType("BinlogFlusher.ReadinessReport")]
-    public sealed class TestBinlogFlushReadinessCommand : HostCommandBase
+    public sealed class TestBinlogFlushReadinessCommand : SelectionCommandBase
     {
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -26,7 +26,7 @@ namespace BinlogFlusher.Commands
                 if (!TryResolve(host, out var settings)) continue;
                 try
                 {
-                    var plan = HostPlan.ReadAsync(settings, new FlushOptions { Force = Force }, null, CancellationToken.None).GetAwaiter().GetResult();
+                    var plan = HostPlan.ReadAsync(settings, new FlushOptions { Force = Force, Selection = Selection }, null, CancellationToken.None).GetAwaiter().GetResult();
                     WriteObject(Detailed ? Report(plan) : plan.Ready);
                 }
                 catch (Exception exception) when (FlushException.Classify(exception) is not null)

@@ -4,7 +4,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 
 namespace BinlogFlusher.Tests;
 
-/// <summary>Tab completion of -Database and -Table from the server, bounded in time and silent when the server is not there.</summary>
+/// <summary>Tab completion of -Database, -Table and -ExcludeTable from the server, bounded in time and silent when the server is not there.</summary>
 [Collection(ReplicaCollection.Name)]
 public sealed class CompletionTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
@@ -37,6 +37,15 @@ public sealed class CompletionTests(ReplicaPairFixture servers) : IAsyncLifetime
     public void TableNamesCompleteWithinTheChosenDatabase()
     {
         var run = Complete($"Restore-BinlogFlushState -HostName 127.0.0.1:{servers.Replica.Port} -Credential $cred -Database bf_shop -Table i", Variables(servers));
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(new object[] { "invoices", "items" }, run.Output.Select(o => o.BaseObject));
+    }
+
+    [Fact]
+    public void TablesToLeaveOutCompleteLikeTables()
+    {
+        var run = Complete($"Invoke-BinlogFlush -HostName 127.0.0.1:{servers.Replica.Port} -Credential $cred -Database bf_shop -ExcludeTable i", Variables(servers));
 
         Assert.Empty(run.Errors);
         Assert.Equal(new object[] { "invoices", "items" }, run.Output.Select(o => o.BaseObject));

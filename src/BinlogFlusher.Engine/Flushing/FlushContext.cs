@@ -55,6 +55,48 @@ namespace BinlogFlusher.Engine.Flushing
             }
         }
 
+        /// <summary>
+        /// A flush session again after a lost connection: tried with backoff for Options.ReconnectTimeout, so a restarted
+        /// server is waited for. A server that restarted may have started replication by itself: the channels this run
+        /// stopped are stopped again before anything else runs.
+        /// </summary>
+        public async Task<ServerSession> ReopenSessionAsync(string why)
+        {
+            var deadline = Clock.Elapsed + Options.ReconnectTimeout;
+            var delay = TimeSpan.FromMilliseconds(250);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var session = await OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+                    await StopReplicationAgainAsync(session).ConfigureAwait(false);
+                    return session;
+                }
+                catch (FlushException exception) when (exception.Kind == FlushErrorKind.ConnectionFailed && Clock.Elapsed + delay < deadline)
+                {
+                    if (attempt == 1) Listener.Warning($"{Target}: {why}; the server does not answer, trying again for up to {Options.ReconnectTimeout.TotalSeconds:0} s.");
+                    await Task.Delay(delay).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
+        }
+
+        async Task StopReplicationAgainAsync(ServerSession session)
+        {
+            // A restart also reads read_only from the server's configuration again.
+            if (Journal.Journal.ReadOnlyBefore is not null && Convert.ToInt64(await session.ScalarAsync("SELECT @@GLOBAL.read_only", CancellationToken.None).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Listener.Warning($"{Target}: read_only is OFF again (the server restarted?): turning it ON again before the copy goes on.");
+                await session.ExecuteAsync("SET GLOBAL read_only = ON", CancellationToken.None).ConfigureAwait(false);
+            }
+            var running = await new ServerInspector(session).ReadChannelsAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
+            foreach (var channel in running.Where(c => c.SqlRunning && Journal.Journal.ChannelsStoppedByRun.Contains(c.Name)))
+            {
+                Listener.Warning($"{Target}: replication channel '{channel.Name}' runs again (the server restarted?): stopping it again before the copy goes on.");
+                await session.ExecuteAsync(Dialect.StopReplicaSqlThread(channel.Name), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         public void ReportHostProgress(string stage, bool completed = false)
         {
             Listener.HostProgress(new HostProgress

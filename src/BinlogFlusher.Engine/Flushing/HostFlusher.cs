@@ -135,7 +135,25 @@ namespace BinlogFlusher.Engine.Flushing
             await context.ReachedAsync("JournalWritten").ConfigureAwait(false);
             listener.Verbose($"{plan.Settings.Target}: state file {file.Path}");
 
-            await using var control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            var control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunAsync(context, file, journal, result, work, control, runLock, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await control.DisposeAsync().ConfigureAwait(false);
+                foreach (var session in reopenedControls) await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        // Control sessions opened again after the server lost one: closed with the run (the last holds the run lock).
+        readonly List<ServerSession> reopenedControls = new List<ServerSession>();
+
+        async Task<FlushResult> RunAsync(FlushContext context, JournalFile file, FlushJournal journal, FlushResult result, List<JournalTable> work,
+            ServerSession control, ServerSession runLock, CancellationToken cancellationToken)
+        {
+            var options = plan.Options;
             await WriteServerRecordAsync(control, journal, file.Path).ConfigureAwait(false);
 
             var results = new ConcurrentDictionary<JournalTable, TableFlushResult>();
@@ -185,11 +203,21 @@ namespace BinlogFlusher.Engine.Flushing
             if (failure is not null)
             {
                 listener.Warning($"{plan.Settings.Target}: {(failure is OperationCanceledException ? "interrupted" : "failed: " + failure.Message)}; restoring every table.");
-                await RestoreAllAsync(control, journal, results).ConfigureAwait(false);
+                try
+                {
+                    control = await AliveAsync(context, control).ConfigureAwait(false);
+                    await RestoreAllAsync(control, journal, results).ConfigureAwait(false);
+                }
+                catch (Exception restoreFailure)
+                {
+                    // The server stayed away (or failed again): the result names what is aside and how to repair it.
+                    listener.Warning($"{plan.Settings.Target}: could not put the tables back: {FlushException.Classify(restoreFailure)?.Message ?? restoreFailure.Message}");
+                }
             }
 
             try
             {
+                control = await AliveAsync(context, control).ConfigureAwait(false);
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
                 failure ??= await ForeignWritesAsync(control, journal, result, results).ConfigureAwait(false);
                 if (journal.Tables.Any(IsAside))
@@ -204,7 +232,7 @@ namespace BinlogFlusher.Engine.Flushing
                 }
                 result.ReplicationAfter = ServerFactsState(await new ServerInspector(control).ReadChannelsAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false));
             }
-            catch (MySqlException exception) when (failure is not null)
+            catch (Exception exception) when (failure is not null && (exception is MySqlException || exception is FlushException))
             {
                 listener.Warning($"{plan.Settings.Target}: could not read the end state after the failure: {exception.Message}");
             }
@@ -212,9 +240,12 @@ namespace BinlogFlusher.Engine.Flushing
             result.Status = failure is null ? FlushStatus.Completed : failure is OperationCanceledException ? FlushStatus.Interrupted : FlushStatus.Failed;
             if (failure is not null)
             {
+                var putBack = !journal.Tables.Any(IsAside);
+                var range = $"the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.";
                 result.Error = failure is OperationCanceledException
-                    ? $"Interrupted; every table was put back. The binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot."
-                    : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") + (result.BinlogStart is null ? "" : $" Every table was put back; the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.");
+                    ? "Interrupted" + (putBack ? $"; every table was put back. The {range}" : $". The {range}")
+                    : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") +
+                      (result.BinlogStart is null ? "" : putBack ? $" Every table was put back; {range}" : $" The {range}");
                 result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
             }
             file.Update(j =>
@@ -227,6 +258,19 @@ namespace BinlogFlusher.Engine.Flushing
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
             result.LeftAside = journal.Tables.Where(IsAside).Select(t => t.Schema + "." + t.Table).ToList();
+            if (result.LeftAside.Count > 0)
+            {
+                var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}' (binlog-flusher recover --host {plan.Settings.Target} --hashfile '{file.Path}')";
+                foreach (var entry in journal.Tables.Where(IsAside))
+                {
+                    var aside = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);
+                    aside.Status = TableFlushStatus.Failed;
+                    aside.Error = $"left aside as {entry.Schema}.{entry.BackupTable} (phase {entry.Phase}); put it back with {repair}.";
+                    results[entry] = aside;
+                }
+                result.Error = (result.Error ?? "").TrimEnd() + $" NOT put back: {string.Join(", ", result.LeftAside)}. Put them back with {repair}.";
+                result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
+            }
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);
@@ -404,6 +448,35 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         static string ToHex(byte[] bytes) => BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant();
+
+        /// <summary>
+        /// The control session, or a new one when the server lost it (a restart while the tables were copied): put-back
+        /// and the end coordinates need one. Each new session also takes the run lock again, which a restart released.
+        /// </summary>
+        async Task<ServerSession> AliveAsync(FlushContext context, ServerSession control)
+        {
+            try
+            {
+                await control.ScalarAsync("SELECT 1", CancellationToken.None).ConfigureAwait(false);
+                return control;
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException || exception is MySqlException lost && FlushContext.IsConnectionLoss(lost, control))
+            {
+                await control.DisposeAsync().ConfigureAwait(false);
+                var fresh = await context.ReopenSessionAsync("the control connection was lost").ConfigureAwait(false);
+                reopenedControls.Add(fresh);
+                await fresh.ExecuteAsync("SET SESSION sql_log_bin = 0", CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await RunLock.AcquireAsync(fresh, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (FlushException lockTaken) when (lockTaken.Kind == FlushErrorKind.AlreadyRunning)
+                {
+                    listener.Warning($"{plan.Settings.Target}: after the reconnect another run holds the server's run lock: {lockTaken.Message}");
+                }
+                return fresh;
+            }
+        }
 
         static bool IsAside(JournalTable table) => table.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring;
 

@@ -99,7 +99,7 @@ namespace BinlogFlusher.Engine.Flushing
                     foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
                     context.Journal.Update(_ => { });
                     context.Listener.Warning($"{context.Target}: the connection was lost while copying {together.Count} small tables together ({exception.Message}); reconnecting and copying each again. Their rows may appear twice in the binlog.");
-                    await ReconnectAsync().ConfigureAwait(false);
+                    await ReconnectAsync($"the connection was lost while copying {together.Count} small tables together").ConfigureAwait(false);
                     alone = all;
                 }
             }

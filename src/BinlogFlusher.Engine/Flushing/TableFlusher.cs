@@ -320,15 +320,15 @@ namespace BinlogFlusher.Engine.Flushing
                     }
                     context.Listener.Warning($"{context.Target}: the connection was lost during the copy of {entry.Schema}.{entry.Table} ({exception.Message}); reconnecting ({attempt} of {context.Options.ReconnectAttempts})." +
                                              (mayRepeat is null ? "" : $" Rows of {mayRepeat} may appear twice in the binlog."));
-                    await ReconnectAsync().ConfigureAwait(false);
+                    await ReconnectAsync($"the connection was lost during the copy of {entry.Schema}.{entry.Table}").ConfigureAwait(false);
                 }
             }
         }
 
-        async Task ReconnectAsync()
+        async Task ReconnectAsync(string why)
         {
             await session.DisposeAsync().ConfigureAwait(false);
-            session = await context.OpenSessionAsync(CancellationToken.None).ConfigureAwait(false);
+            session = await context.ReopenSessionAsync(why).ConfigureAwait(false);
         }
 
         async Task<long> ExecuteChunkAsync(string sql, MySqlParameter[] parameters, CancellationToken cancellationToken) =>

@@ -45,14 +45,25 @@ namespace BinlogFlusher.Engine.Planning
             return candidate;
         }
 
+        /// <summary>
+        /// db.table as the value of -ExcludeTable: wildcard characters escaped with a backtick (the selection's escape),
+        /// and in single quotes when the shell or PowerShell would split or expand it.
+        /// </summary>
+        internal static string ExcludeValue(TableInfo table)
+        {
+            static string Escape(string name) => System.Text.RegularExpressions.Regex.Replace(name, @"[*?\[\]`]", "`$0");
+            var value = Escape(table.Schema) + "." + Escape(table.Name);
+            return System.Text.RegularExpressions.Regex.IsMatch(value, @"^[A-Za-z0-9_.-]+$") ? value : "'" + value.Replace("'", "''") + "'";
+        }
+
         static string? BlockerOf(TableInfo table)
         {
             if (table.TableType.Equals("SYSTEM VERSIONED", StringComparison.OrdinalIgnoreCase))
-                return "system-versioned table: its history cannot pass through a BLACKHOLE twin; leave it out with -Table or -ExcludeDatabase";
+                return $"system-versioned table: its history cannot pass through a BLACKHOLE twin; leave it out with -ExcludeTable {ExcludeValue(table)}";
             if (table.Engine is null)
                 return "the server cannot open this table (no engine in information_schema); check it with CHECK TABLE";
             if (!CopyableEngines.Contains(table.Engine))
-                return $"engine {table.Engine} holds no local rows to copy; leave it out with -Table or -ExcludeDatabase";
+                return $"engine {table.Engine} holds no local rows to copy; leave it out with -ExcludeTable {ExcludeValue(table)}";
             if (table.Columns.Count == 0)
                 return "information_schema lists no columns for this table";
             return null;

@@ -13,12 +13,15 @@ namespace BinlogFlusher.Engine.Planning
         public IReadOnlyList<string> Databases { get; set; } = Array.Empty<string>();
         public IReadOnlyList<string> Tables { get; set; } = Array.Empty<string>();
         public IReadOnlyList<string> ExcludeDatabases { get; set; } = Array.Empty<string>();
+        /// <summary>Tables to leave out ('table' or 'db.table', wildcards), applied after Databases and Tables.</summary>
+        public IReadOnlyList<string> ExcludeTables { get; set; } = Array.Empty<string>();
 
         public bool Includes(TableInfo table)
         {
             if (ServerInspector.SystemSchemas.Contains(table.Schema, StringComparer.OrdinalIgnoreCase)) return false;
             if (ExcludeDatabases.Any(pattern => Matches(pattern, table.Schema))) return false;
             if (Databases.Count > 0 && !Databases.Any(pattern => Matches(pattern, table.Schema))) return false;
+            if (ExcludeTables.Any(pattern => MatchesTable(pattern, table))) return false;
             if (Tables.Count == 0) return true;
             return Tables.Any(pattern => MatchesTable(pattern, table));
         }

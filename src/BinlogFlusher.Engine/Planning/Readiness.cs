@@ -54,6 +54,10 @@ namespace BinlogFlusher.Engine.Planning
         public int LockWaitTimeoutSeconds { get; set; } = 5;
         public int RenameAttempts { get; set; } = 5;
         public int ReconnectAttempts { get; set; } = 3;
+        /// <summary>How long a lost connection is tried again (with backoff) before the run gives up: long enough to outlast a server restart.</summary>
+        public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromSeconds(DefaultReconnectTimeoutSeconds);
+        public const int DefaultReconnectTimeoutSeconds = 60;
+        public const int MaxReconnectTimeoutSeconds = 3600;
 
         public int EffectiveGtidDomainId => GtidDomainId ?? DefaultGtidDomainId;
 
@@ -193,7 +197,7 @@ namespace BinlogFlusher.Engine.Planning
 
             var blocked = candidates.Where(c => c.Blocker is not null).ToList();
             if (candidates.Count == 0)
-                Add("Tables", CheckStatus.Fail, "No table matches the selection: check -Database, -Table and -ExcludeDatabase (system schemas are always skipped).");
+                Add("Tables", CheckStatus.Fail, "No table matches the selection: check -Database, -Table, -ExcludeDatabase and -ExcludeTable (system schemas are always skipped).");
             else if (blocked.Count > 0)
                 Add("Tables", CheckStatus.Fail, $"{blocked.Count} table(s) cannot be flushed, so none is started: " + string.Join("; ", blocked.Take(10).Select(c => $"{c.Schema}.{c.Name}: {c.Blocker}")));
             else
