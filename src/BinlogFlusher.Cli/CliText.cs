@@ -14,6 +14,7 @@ static partial class CliWording
     [
         ("(-Credential or the [client] section of -MyCnf)", "(the [client] section of --mycnf)"),
         (", or use -Credential", ""),
+        ("give -Credential, or -MyCnf with an option file", "give --mycnf with an option file"),
         ("Restore-BinlogFlushState -StateFile", "binlog-flusher recover --hashfile"),
         ("Restore-BinlogFlushState", "binlog-flusher recover"),
         ("Invoke-BinlogFlush", "binlog-flusher flush"),
@@ -29,6 +30,7 @@ static partial class CliWording
         ["Table"] = "--table",
         ["ExcludeDatabase"] = "--skip",
         ["ExcludeTable"] = "--skip-table",
+        ["HostName"] = "--host",
         ["Force"] = "--force",
         ["NoReplicaStop"] = "--no-stop-slave",
         ["StartReplica"] = "--start-slave",
@@ -42,7 +44,7 @@ static partial class CliWording
         ["WhatIf"] = "--dry-run",
     };
 
-    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|ExcludeTable|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ChunkBytes|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
+    [GeneratedRegex(@"(?<![\w-])-(StateFile|HashFile|Discover|Database|Table|ExcludeDatabase|ExcludeTable|HostName|Force|NoReplicaStop|StartReplica|GtidDomainId|MyCnf|Port|ChunkSize|ChunkBytes|ThrottleLimit|ResetBinaryLogs|WhatIf)\b")]
     private static partial Regex CmdletParameter();
 
     public static string ForCli(string message)

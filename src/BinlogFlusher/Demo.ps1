@@ -75,4 +75,16 @@ $decoded = & $client.Source "--defaults-extra-file=$MyCnf" --read-from-remote-se
     "--start-position=$($r.BinlogStart.Position)" $stop --base64-output=decode-rows -v $r.BinlogStart.File
 if ($LASTEXITCODE -ne 0) { throw "$($client.Name) failed with exit code $LASTEXITCODE." }
 $decoded | Select-String '^### INSERT INTO (.+)' | Group-Object { $_.Matches[0].Groups[1].Value } | Format-Table Count, Name | Out-Host
-Write-Host "$(@($decoded | Select-String '^CREATE TABLE').Count) CREATE TABLE statements in the range, one a table."
+# Each table's logged CREATE TABLE comes before its first row, so a consumer can create it before applying rows.
+$lines = @($decoded)
+$tables = @($r.Tables | ForEach-Object { $_.Table })
+$ordered = @(foreach ($table in $tables) {
+        $create = -1; $firstRow = -1
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            # StartsWith, not -like: a backtick is -like's escape character.
+            if ($create -lt 0 -and $lines[$i].StartsWith("CREATE TABLE ``$table`` (")) { $create = $i }
+            if ($firstRow -lt 0 -and $lines[$i].StartsWith("### INSERT INTO ``$Database``.``$table``")) { $firstRow = $i }
+        }
+        if ($create -ge 0 -and ($firstRow -lt 0 -or $create -lt $firstRow)) { $table }
+    })
+Write-Host "$(@($lines | Select-String '^CREATE TABLE').Count) CREATE TABLE statements in the range; $($ordered.Count) of $($tables.Count) tables logged before their first row."

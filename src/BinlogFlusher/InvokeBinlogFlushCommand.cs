@@ -80,6 +80,12 @@ namespace BinlogFlusher.Commands
             foreach (var host in HostName)
             {
                 if (stopping.IsCancellationRequested) break;
+                // Misuse is said before anything about the host (a host that cannot be resolved would hide it).
+                if (Resume && StateFile is null)
+                    Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
+                        "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
+                if (StateFile is not null && HostName.Length > 1)
+                    Misuse(StateFileForManyHosts());
                 if (!TryResolve(host, out var settings)) continue;
                 if (!givenHere.Add(settings.Target))
                 {
@@ -87,12 +93,8 @@ namespace BinlogFlusher.Commands
                     continue;
                 }
                 hostsSeen.Add(settings.Target);
-                if (Resume && StateFile is null)
-                    Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
-                        "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
-                if (StateFile is not null && (HostName.Length > 1 || hostsSeen.Count > 1))
-                    Misuse(new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
-                        "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile));
+                if (StateFile is not null && hostsSeen.Count > 1)
+                    Misuse(StateFileForManyHosts());
                 var options = new FlushOptions
                 {
                     Selection = Selection,
@@ -179,6 +181,10 @@ namespace BinlogFlusher.Commands
             queue.Drain(this);
             if (stopping.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
         }
+
+        ErrorRecord StateFileForManyHosts() =>
+            new ErrorRecord(new ArgumentException("-StateFile names one file, but several hosts were given: leave -StateFile out (each host gets its own file) or flush one host at a time."),
+                "StateFileForManyHosts", ErrorCategory.InvalidArgument, StateFile);
 
         /// <summary>Misuse of the cmdlet ends the pipeline, but only once the flushes already started have finished.</summary>
         void Misuse(ErrorRecord error)

@@ -200,9 +200,30 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
         Assert.Matches(@"\n +3000 `demo_shop`\.`orders`", cli.Text);
         Assert.Matches(@"\n +500 `demo_shop`\.`customers`", cli.Text);
         Assert.Matches(@"\n +50 `demo_shop`\.`audit_log`", cli.Text);
-        Assert.Contains("3 CREATE TABLE statements in the range", cli.Text);
+        Assert.Contains("3 CREATE TABLE statements in the range; 3 of 3 tables logged before their first row.", cli.Text);
         Assert.Contains("The command exited with code 0; the throwaway servers are stopped and deleted now.", cli.Text);
         var myCnf = System.Text.RegularExpressions.Regex.Match(cli.Text, "BINLOGFLUSHER_SANDBOX_MYCNF=(\\S+)").Groups[1].Value;
         Assert.False(File.Exists(myCnf), "The sandbox left its option file behind: " + myCnf);
+    }
+
+    [Fact]
+    public async Task WithoutACredentialOrAnOptionFileAHostIsRefusedNotTriedWithADefaultAccount()
+    {
+        var home = Directory.CreateTempSubdirectory("bf-home-").FullName; // no ~/.my.cnf here
+        var script = Path.Combine(home, "no-credentials.ps1");
+        File.WriteAllText(script, $$"""
+            $env:HOME = '{{home}}'
+            Import-Module '{{PowerShellRunner.ModuleManifest}}' -ErrorAction Stop
+            Test-BinlogFlushReadiness -HostName {{ReplicaHost}} -Detailed -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | ForEach-Object { 'error: ' + $_.FullyQualifiedErrorId + ' | ' + $_ }
+            'end of script'
+            """);
+
+        var outcome = await PwshProcess.RunFileAsync(script, Array.Empty<string>());
+        log.WriteLine(outcome.ToString());
+        Directory.Delete(home, recursive: true);
+
+        AssertNoLoadFailure(outcome);
+        Assert.Contains($"error: InvalidHostOrOptions,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand | No credentials for {ReplicaHost}: give -Credential, or -MyCnf", outcome.Output);
     }
 }

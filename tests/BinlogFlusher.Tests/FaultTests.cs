@@ -31,7 +31,7 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StateFile = Path.Combine(folder, "bug.json") };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        var flusher = new HostFlusher(plan, new SilentListener())
+        var flusher = new HostFlusher(plan, new WarningListener())
         {
             PhaseReached = point => point == "Renamed" ? throw new NotSupportedException("a bug of ours") : Task.CompletedTask,
         };
@@ -125,6 +125,9 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Contains("-Database 'nosuchdb' match(es) no table on this server", Assert.Single(database.Errors).ErrorDetails.Message);
         Assert.Equal("PreflightRefused,BinlogFlusher.Commands.InvokeBinlogFlushCommand", database.Errors[0].FullyQualifiedErrorId);
         Assert.Contains("-Table 'nosuchtable' match(es) no table on this server", Assert.Single(table.Errors).ErrorDetails.Message);
+        // A mistyped exclusion would flush the very table it meant to leave out.
+        var exclusion = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ExcludeTable notes_typo -Confirm:$false", Variables(servers));
+        Assert.Contains("-ExcludeTable 'notes_typo' match(es) no table on this server", Assert.Single(exclusion.Errors).ErrorDetails.Message);
         Assert.Equal(3, exit);
         Assert.True(System.Text.RegularExpressions.Regex.Replace(cli.Text, @"\s+", " ").Contains("--db 'nosuchdb' match(es) no table on this server: check the name", StringComparison.Ordinal), cli.Text);
         Assert.Equal(binlog, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
@@ -143,11 +146,4 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         return reader.GetString(reader.GetOrdinal(servers.Dialect.SqlRunningColumn)) == "Yes" ? "Running" : "Stopped";
     }
 
-    sealed class SilentListener : IFlushListener
-    {
-        public void Verbose(string message) { }
-        public void Warning(string message) { }
-        public void HostProgress(HostProgress progress) { }
-        public void TableProgress(TableProgress progress) { }
-    }
 }

@@ -73,7 +73,7 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.True(plan.Ready, plan.RefusalMessage);
         var killed = new List<long>();
         Task? killer = null;
-        var flusher = new HostFlusher(plan, new NullListener())
+        var flusher = new HostFlusher(plan, new WarningListener())
         {
             PhaseReached = point =>
             {
@@ -122,11 +122,4 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
         }
     }
 
-    sealed class NullListener : IFlushListener
-    {
-        public void Verbose(string message) { }
-        public void Warning(string message) { }
-        public void HostProgress(HostProgress progress) { }
-        public void TableProgress(TableProgress progress) { }
-    }
 }

@@ -59,7 +59,7 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StateFile = Path.Combine(folder, "state.json") };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);
-        var flusher = new HostFlusher(plan, new SilentListener())
+        var flusher = new HostFlusher(plan, new WarningListener())
         {
             // An administrator's session (read_only does not stop it), in a GTID domain of its own so replication is unharmed.
             PhaseReached = async point =>
@@ -138,11 +138,4 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.True(plan.Ready);
     }
 
-    sealed class SilentListener : IFlushListener
-    {
-        public void Verbose(string message) { }
-        public void Warning(string message) { }
-        public void HostProgress(HostProgress progress) { }
-        public void TableProgress(TableProgress progress) { }
-    }
 }

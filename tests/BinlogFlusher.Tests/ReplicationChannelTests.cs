@@ -15,7 +15,7 @@ public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StartReplica = true, StateFile = stateFile };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);
-        var result = await new HostFlusher(plan, new SilentListener()).FlushAsync(plan.Candidates, CancellationToken.None);
+        var result = await new HostFlusher(plan, new WarningListener()).FlushAsync(plan.Candidates, CancellationToken.None);
         var journal = FlushJournal.Load(stateFile);
         File.Delete(stateFile);
         return (result, journal);
@@ -49,11 +49,4 @@ public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
         Assert.Equal("Running", result.ReplicationAfter);
     }
 
-    sealed class SilentListener : IFlushListener
-    {
-        public void Verbose(string message) { }
-        public void Warning(string message) { }
-        public void HostProgress(HostProgress progress) { }
-        public void TableProgress(TableProgress progress) { }
-    }
 }

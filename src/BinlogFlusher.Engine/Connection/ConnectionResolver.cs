@@ -15,7 +15,13 @@ namespace BinlogFlusher.Engine.Connection
             if (user is null)
             {
                 var path = myCnfPath ?? MyCnfFile.FindDefault();
-                if (path is not null) cnf = MyCnfFile.Read(path);
+                // Never a silent default account: a tool that renames tables logs in as someone the operator named.
+                if (path is null)
+                {
+                    ConnectionSettings.ParseHost(hostArgument, port ?? ConnectionSettings.DefaultPort); // a bad host says so first
+                    throw new ArgumentException($"No credentials for {hostArgument}: give -Credential, or -MyCnf with an option file whose [client] section has user= and password= (there is no ~/.my.cnf or ~/my.cnf).");
+                }
+                cnf = MyCnfFile.Read(path);
             }
             else if (myCnfPath is not null)
             {

@@ -260,7 +260,7 @@ namespace BinlogFlusher.Engine.Flushing
             result.LeftAside = journal.Tables.Where(IsAside).Select(t => t.Schema + "." + t.Table).ToList();
             if (result.LeftAside.Count > 0)
             {
-                var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}' (binlog-flusher recover --host {plan.Settings.Target} --hashfile '{file.Path}')";
+                var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}'";
                 foreach (var entry in journal.Tables.Where(IsAside))
                 {
                     var aside = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);

@@ -27,15 +27,17 @@ namespace BinlogFlusher.Engine.Planning
         }
 
         /// <summary>
-        /// The -Database and -Table names that match no table of the server (system schemas aside), each as
-        /// "-Database 'x'" or "-Table 'x'", split into plain names (a typo, or a table that is gone) and wildcards.
+        /// The -Database, -Table and -ExcludeTable names that match no table of the server (system schemas aside), each
+        /// as "-Database 'x'", split into plain names (a typo, or a table that is gone) and wildcards. A mistyped exclusion
+        /// would flush the very table it meant to leave out.
         /// </summary>
         public (IReadOnlyList<string> Plain, IReadOnlyList<string> Wildcards) Unmatched(IReadOnlyCollection<TableInfo> tables)
         {
             var user = tables.Where(t => !ServerInspector.SystemSchemas.Contains(t.Schema, StringComparer.OrdinalIgnoreCase)).ToList();
             var inDatabases = user.Where(t => Databases.Count == 0 || Databases.Any(pattern => Matches(pattern, t.Schema))).ToList();
             var missing = Databases.Where(p => !user.Any(t => Matches(p, t.Schema))).Select(p => (Pattern: p, Text: $"-Database '{p}'"))
-                .Concat(Tables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-Table '{p}'"))).ToList();
+                .Concat(Tables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-Table '{p}'")))
+                .Concat(ExcludeTables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-ExcludeTable '{p}'"))).ToList();
             return (missing.Where(m => !IsWildcard(m.Pattern)).Select(m => m.Text).ToList(), missing.Where(m => IsWildcard(m.Pattern)).Select(m => m.Text).ToList());
         }
 
