@@ -73,6 +73,13 @@ namespace BinlogFlusher.Commands
         [Parameter]
         public SwitchParameter Resume { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            queue.VerboseShown = MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose)
+                ? ((SwitchParameter)verbose).IsPresent
+                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+        }
+
         protected override void ProcessRecord()
         {
             queue.Drain(this);

@@ -51,7 +51,16 @@ namespace BinlogFlusher.Commands
 
         int ActivityId(string key) => activityIds.GetOrAdd(key, _ => Interlocked.Increment(ref nextActivityId));
 
-        public void Verbose(string message) => Post(c => c.WriteVerbose(message));
+        /// <summary>
+        /// Whether verbose records are shown (-Verbose or $VerbosePreference). When not, none is queued: a copy sends a
+        /// statement or more a chunk, and the pipeline thread would write each only for PowerShell to drop it.
+        /// </summary>
+        public bool VerboseShown { get; set; } = true;
+
+        public void Verbose(string message)
+        {
+            if (VerboseShown) Post(c => c.WriteVerbose(message));
+        }
         public void Warning(string message) => Post(c => c.WriteWarning(message));
 
         public void HostProgress(HostProgress progress)

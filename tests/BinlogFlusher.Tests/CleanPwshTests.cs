@@ -226,4 +226,87 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
         AssertNoLoadFailure(outcome);
         Assert.Contains($"error: InvalidHostOrOptions,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand | No credentials for {ReplicaHost}: give -Credential, or -MyCnf", outcome.Output);
     }
+
+    /// <summary>
+    /// Ctrl+C in a real pwsh console (a terminal that script(1) provides; a redirected pwsh ignores Ctrl+C): every
+    /// table is back before pwsh returns, and the console says so, with the binlog range and the state file.
+    /// </summary>
+    [Fact]
+    public async Task CtrlCInAPwshConsoleSaysWhatHappenedAndPutsEveryTableBack()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_big", "CREATE TABLE bf_big.rows (id INT PRIMARY KEY, payload VARCHAR(100) NOT NULL)");
+        for (var first = 1; first <= 200_000; first += 20_000)
+            await servers.OnPrimaryAsync($"INSERT INTO bf_big.rows SELECT seq, REPEAT('r', 50) FROM bf_big.seq_{first}_to_{first + 19_999}");
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_big");
+        var stateFile = Path.Combine(Path.GetTempPath(), $"bf-ctrlc-{Guid.NewGuid():N}.json");
+        await PwshProcess.EnsureRestoredAsync();
+
+        var pwsh = string.Join(" ", new[] { "dotnet", "tool", "run", "pwsh", "-NoLogo", "-NoProfile", "-File", Script("CtrlC.ps1"),
+            "-ModulePath", PowerShellRunner.ModuleManifest, "-HostName", ReplicaHost, "-User", servers.Replica.User, "-StateFile", stateFile }.Select(Quote));
+        var start = new ProcessStartInfo("script", new[] { "-qfec", pwsh, "/dev/null" })
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = PowerShellRunner.RepoRoot,
+        };
+        start.Environment["BF_PASSWORD"] = servers.Replica.Password;
+        start.Environment["COLUMNS"] = "400";
+        using var console = Process.Start(start)!;
+        var screen = new System.Text.StringBuilder();
+        using var typing = new SemaphoreSlim(1);
+        async Task TypeAsync(string keys)
+        {
+            await typing.WaitAsync();
+            try
+            {
+                await console.StandardInput.WriteAsync(keys);
+                await console.StandardInput.FlushAsync();
+            }
+            finally { typing.Release(); }
+        }
+        var reading = Task.Run(async () =>
+        {
+            // A terminal answers pwsh's cursor-position queries (ESC[6n); unanswered, each one waits for a timeout.
+            var buffer = new char[4096];
+            int read;
+            while ((read = await console.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                var chunk = new string(buffer, 0, read);
+                lock (screen) screen.Append(chunk);
+                for (var i = chunk.IndexOf("\x1b[6n", StringComparison.Ordinal); i >= 0; i = chunk.IndexOf("\x1b[6n", i + 1, StringComparison.Ordinal))
+                    await TypeAsync("\x1b[1;1R");
+            }
+        });
+        string Screen() { lock (screen) return screen.ToString(); }
+
+        // When the copy runs, by the server's own record (what the console shows may lag behind it).
+        async Task<bool> CopyingAsync() => (await ReplicaPairFixture.QueryAsync(servers.Replica,
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = '_binlogflusher' AND TABLE_NAME = 'journal'")).Count > 0
+            && (await ReplicaPairFixture.QueryAsync(servers.Replica, "SELECT 1 FROM _binlogflusher.journal WHERE phase = 'Copying'")).Count > 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !await CopyingAsync()) await Task.Delay(20);
+        Assert.True(await CopyingAsync(), "the copy never started:\n" + Screen());
+        var clock = Stopwatch.StartNew();
+        await TypeAsync("\x03");
+        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !Screen().Contains("WARNING", StringComparison.Ordinal)) await Task.Delay(20);
+        log.WriteLine($"the console said it stopped {clock.ElapsedMilliseconds} ms after Ctrl+C");
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60))) await console.WaitForExitAsync(limit.Token);
+        await reading;
+        var text = System.Text.RegularExpressions.Regex.Replace(Screen(), @"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r", "");
+        log.WriteLine(text);
+
+        Assert.DoesNotContain("not stopped", text);
+        var journal = BinlogFlusher.Engine.State.FlushJournal.Load(stateFile);
+        Assert.Equal("Interrupted", journal.Status);
+        Assert.Contains($"WARNING: {ReplicaHost}: interrupted; every table was put back. The binlog {journal.BinlogStart} .. {journal.BinlogEnd} holds a partial snapshot; state file {stateFile}.", text);
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_big"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        Assert.Equal(0L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+        File.Delete(stateFile);
+    }
+
+    static string Quote(string argument) => "'" + argument.Replace("'", "'\\''") + "'";
 }
