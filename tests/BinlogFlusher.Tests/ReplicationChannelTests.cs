@@ -9,10 +9,10 @@ namespace BinlogFlusher.Tests;
 [Collection(ReplicaCollection.Name)]
 public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
 {
-    async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync()
+    async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync(bool startReplica = true)
     {
         var stateFile = Path.Combine(Path.GetTempPath(), $"bf-channels-{Guid.NewGuid():N}.json");
-        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StartReplica = true, StateFile = stateFile };
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StartReplica = startReplica, StateFile = stateFile };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);
         var result = await new HostFlusher(plan, new WarningListener()).FlushAsync(plan.Candidates, CancellationToken.None);
@@ -47,6 +47,21 @@ public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Equal(new[] { "" }, journal.ChannelsStoppedByRun);
         Assert.Equal("Running", result.ReplicationAfter);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("left the replication SQL thread stopped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutStartReplicaTheResultSaysReplicationWasLeftStoppedAndHowToStartIt()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)", "INSERT INTO bf_shop.items VALUES (1), (2)");
+
+        var (result, _) = await FlushWithStartReplicaAsync(startReplica: false);
+
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Equal("SqlStopped", result.ReplicationAfter);
+        Assert.Contains($"127.0.0.1:{servers.Replica.Port}: the run left the replication SQL thread stopped, so the replica falls behind its source: start it with {servers.Dialect.StartReplicaSqlThread("")}, or give -StartReplica next time.", result.Warnings);
+        await servers.ResetAsync();
     }
 
 }

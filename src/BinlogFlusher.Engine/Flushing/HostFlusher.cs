@@ -230,7 +230,17 @@ namespace BinlogFlusher.Engine.Flushing
                     foreach (var name in journal.ChannelsStoppedByRun.Distinct())
                         await control.ExecuteAsync(plan.Facts.Dialect.StartReplicaSqlThread(name), CancellationToken.None).ConfigureAwait(false);
                 }
-                result.ReplicationAfter = ServerFactsState(await new ServerInspector(control).ReadChannelsAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false));
+                var channelsAfter = await new ServerInspector(control).ReadChannelsAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
+                result.ReplicationAfter = ServerFactsState(channelsAfter);
+                // A cron job that forgets -StartReplica leaves the replica lagging: say so, with the way to start it.
+                var leftStopped = channelsAfter.Where(c => !c.SqlRunning && journal.ChannelsStoppedByRun.Contains(c.Name)).ToList();
+                if (leftStopped.Count > 0)
+                {
+                    var warning = $"{plan.Settings.Target}: the run left the replication SQL thread stopped, so the replica falls behind its source: " +
+                                  $"start it with {string.Join("; ", leftStopped.Select(c => plan.Facts.Dialect.StartReplicaSqlThread(c.Name)))}, or give -StartReplica next time.";
+                    listener.Warning(warning);
+                    result.Warnings = result.Warnings.Concat(new[] { warning }).ToList();
+                }
             }
             catch (Exception exception) when (failure is not null && (exception is MySqlException || exception is FlushException))
             {
