@@ -138,7 +138,7 @@ namespace BinlogFlusher.Engine.Flushing
             var control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunAsync(context, file, journal, result, work, control, runLock, cancellationToken).ConfigureAwait(false);
+                return await RunAsync(context, file, journal, result, work, control, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -150,8 +150,9 @@ namespace BinlogFlusher.Engine.Flushing
         // Control sessions opened again after the server lost one: closed with the run (the last holds the run lock).
         readonly List<ServerSession> reopenedControls = new List<ServerSession>();
 
+        /// <summary>The run once it holds the server: server record, replication stopped, tables flushed, and the put-back and end state whatever happened.</summary>
         async Task<FlushResult> RunAsync(FlushContext context, JournalFile file, FlushJournal journal, FlushResult result, List<JournalTable> work,
-            ServerSession control, ServerSession runLock, CancellationToken cancellationToken)
+            ServerSession control, CancellationToken cancellationToken)
         {
             var options = plan.Options;
             await WriteServerRecordAsync(control, journal, file.Path).ConfigureAwait(false);
