@@ -15,16 +15,7 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
 {
     static string Script(string name) => Path.Combine(PowerShellRunner.RepoRoot, "tests", "CleanHost", name);
 
-    static string OldModule
-    {
-        get
-        {
-            var folder = Path.Combine(PowerShellRunner.RepoRoot, "tests", "OldMySqlModule", "bin");
-            return new[] { "Release", "Debug" }.Select(c => Path.Combine(folder, c, "netstandard2.0", "OldMySqlModule.dll")).Where(File.Exists)
-                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-                ?? throw new InvalidOperationException("tests/OldMySqlModule is not built: run dotnet build BinlogFlusher.sln.");
-        }
-    }
+    static string OldModule => PowerShellRunner.Built(Path.Combine("tests", "OldMySqlModule"), "netstandard2.0", "OldMySqlModule.dll");
 
     string ReplicaHost => $"127.0.0.1:{servers.Replica.Port}";
 

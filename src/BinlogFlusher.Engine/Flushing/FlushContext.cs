@@ -84,11 +84,8 @@ namespace BinlogFlusher.Engine.Flushing
         async Task StopReplicationAgainAsync(ServerSession session)
         {
             // A restart also reads read_only from the server's configuration again.
-            if (Journal.Journal.ReadOnlyBefore is not null && Convert.ToInt64(await session.ScalarAsync("SELECT @@GLOBAL.read_only", CancellationToken.None).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
+            if (Journal.Journal.ReadOnlyBefore is not null && await ReadOnlyGuard.TurnOnAgainAsync(session).ConfigureAwait(false))
                 Listener.Warning($"{Target}: read_only is OFF again (the server restarted?): turning it ON again before the copy goes on.");
-                await session.ExecuteAsync("SET GLOBAL read_only = ON", CancellationToken.None).ConfigureAwait(false);
-            }
             var running = await new ServerInspector(session).ReadChannelsAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
             foreach (var channel in running.Where(c => c.SqlRunning && Journal.Journal.ChannelsStoppedByRun.Contains(c.Name)))
             {

@@ -248,10 +248,21 @@ namespace BinlogFlusher.Engine.Flushing
                 listener.Warning($"{plan.Settings.Target}: could not read the end state after the failure: {exception.Message}");
             }
 
+            // A table still aside failed, whatever else happened, and says how it is put back.
+            var aside = journal.Tables.Where(IsAside).ToList();
+            var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}'";
+            foreach (var entry in aside)
+            {
+                var left = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);
+                left.Status = TableFlushStatus.Failed;
+                left.Error = $"left aside as {entry.Schema}.{entry.BackupTable} (phase {entry.Phase}); put it back with {repair}.";
+                results[entry] = left;
+            }
+
             result.Status = failure is null ? FlushStatus.Completed : failure is OperationCanceledException ? FlushStatus.Interrupted : FlushStatus.Failed;
             if (failure is not null)
             {
-                var putBack = !journal.Tables.Any(IsAside);
+                var putBack = aside.Count == 0;
                 var range = $"the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.";
                 result.Error = failure is OperationCanceledException
                     ? "Interrupted" + (putBack ? $"; every table was put back. The {range}" : $". The {range}")
@@ -268,20 +279,9 @@ namespace BinlogFlusher.Engine.Flushing
             JournalWrites = file.Writes;
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
-            result.LeftAside = journal.Tables.Where(IsAside).Select(t => t.Schema + "." + t.Table).ToList();
-            if (result.LeftAside.Count > 0)
-            {
-                var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}'";
-                foreach (var entry in journal.Tables.Where(IsAside))
-                {
-                    var aside = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);
-                    aside.Status = TableFlushStatus.Failed;
-                    aside.Error = $"left aside as {entry.Schema}.{entry.BackupTable} (phase {entry.Phase}); put it back with {repair}.";
-                    results[entry] = aside;
-                }
+            result.LeftAside = aside.Select(t => t.Schema + "." + t.Table).ToList();
+            if (aside.Count > 0)
                 result.Error = (result.Error ?? "").TrimEnd() + $" NOT put back: {string.Join(", ", result.LeftAside)}. Put them back with {repair}.";
-                result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
-            }
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);

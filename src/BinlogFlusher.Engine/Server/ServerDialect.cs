@@ -23,6 +23,8 @@ namespace BinlogFlusher.Engine.Server
         public bool IsMariaDb => Flavor == ServerFlavor.MariaDb;
 
         /// <summary>MySQL 8.0.22+ and MariaDB 10.5.1+ accept REPLICA; MySQL 8.4+ accepts nothing else.</summary>
+        bool IsMySqlFrom(int major, int minor, int patch) => !IsMariaDb && Version >= new Version(major, minor, patch);
+
         bool UsesReplicaKeyword => IsMariaDb ? Version >= new Version(10, 5, 1) : Version >= new Version(8, 0, 22);
 
         public const string VersionQuery = "SELECT VERSION()";
@@ -79,10 +81,10 @@ namespace BinlogFlusher.Engine.Server
             : (Version >= new Version(8, 2, 0) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
 
         /// <summary>MySQL 8.2.0 added RESET BINARY LOGS AND GTIDS and deprecated RESET MASTER; 8.4 removed it (manual, "RESET BINARY LOGS AND GTIDS Statement").</summary>
-        public string ResetBinaryLogs => !IsMariaDb && Version >= new Version(8, 2, 0) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
+        public string ResetBinaryLogs => IsMySqlFrom(8, 2, 0) ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
 
         /// <summary>The variable that says replicated changes are written to this server's binlog.</summary>
-        public string LogReplicaUpdatesVariable => !IsMariaDb && Version >= new Version(8, 0, 26) ? "log_replica_updates" : "log_slave_updates";
+        public string LogReplicaUpdatesVariable => IsMySqlFrom(8, 0, 26) ? "log_replica_updates" : "log_slave_updates";
 
         /// <summary>The GTID position of this server's binlog, or null when GTIDs are not in use.</summary>
         /// <remarks>ON_PERMISSIVE writes GTIDs too (manual, "gtid_mode"): the flush's transactions get them.</remarks>
@@ -98,8 +100,6 @@ namespace BinlogFlusher.Engine.Server
 
         /// <summary>Explicitly named CHECK constraints are schema-wide on MySQL 8 (per table on MariaDB).</summary>
         public bool CheckConstraintNamesAreSchemaWide => !IsMariaDb;
-
-        bool IsMySqlFrom(int major, int minor, int patch) => !IsMariaDb && Version >= new Version(major, minor, patch);
 
         /// <summary>Session settings of the session that reads the server for a plan (also part of every flush session's).</summary>
         public IEnumerable<string> PlanningSessionSetup()

@@ -129,32 +129,20 @@ namespace BinlogFlusher.Engine.Server
 
         /// <summary>
         /// Whether a CREATE TABLE for schema.table was logged between two coordinates (for a run killed between running
-        /// it and journaling that it ran). Reads the events with SHOW BINLOG EVENTS, page by page.
+        /// it and journaling that it ran).
         /// </summary>
         public async Task<bool> BinlogHasCreateTableAsync(string schema, string table, BinlogCoordinates start, BinlogCoordinates? end, CancellationToken cancellationToken)
         {
-            const int Page = 10000;
-            var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
-                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && (end is null || string.CompareOrdinal(f, end.File) <= 0)).ToList();
             var use = "use " + SqlText.Identifier(schema) + ";";
             var create = "CREATE TABLE " + SqlText.Identifier(table) + " (";
-            foreach (var file in files)
+            var found = false;
+            await WalkEventsAsync(start, end, (file, row) =>
             {
-                long position = file == start.File ? start.Position : 4;
-                while (true)
-                {
-                    var events = await session.QueryAsync($"SHOW BINLOG EVENTS IN {SqlText.PlainLiteral(file)} FROM {Number(position)} LIMIT {Page}", cancellationToken).ConfigureAwait(false);
-                    foreach (var row in events)
-                    {
-                        if (end is not null && file == end.File && row.Long("Pos") >= end.Position) return false;
-                        var info = row.Text("Info") ?? "";
-                        if (row.Text("Event_type") == "Query" && info.StartsWith(use, StringComparison.Ordinal) && info.IndexOf(create, StringComparison.Ordinal) >= 0) return true;
-                    }
-                    if (events.Count < Page) break;
-                    position = events[events.Count - 1].Long("End_log_pos");
-                }
-            }
-            return false;
+                var info = row.Text("Info") ?? "";
+                found = row.Text("Event_type") == "Query" && info.StartsWith(use, StringComparison.Ordinal) && info.IndexOf(create, StringComparison.Ordinal) >= 0;
+                return !found;
+            }, cancellationToken).ConfigureAwait(false);
+            return found;
         }
 
         /// <summary>An event another session wrote: where, what kind (rows or a statement), and the table it names.</summary>
@@ -171,11 +159,46 @@ namespace BinlogFlusher.Engine.Server
         /// </summary>
         public async Task<List<ForeignEvent>> ReadForeignEventsAsync(BinlogCoordinates start, BinlogCoordinates end, long ownDomain, CancellationToken cancellationToken)
         {
-            const int Page = 10000;
             var found = new List<ForeignEvent>();
-            var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
-                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && string.CompareOrdinal(f, end.File) <= 0).ToList();
             var foreign = false;
+            await WalkEventsAsync(start, end, (file, row) =>
+            {
+                var type = row.Text("Event_type") ?? "";
+                var info = row.Text("Info") ?? "";
+                var at = $"{file}:{row.Long("Pos")}";
+                if (type == "Gtid")
+                {
+                    var gtid = System.Text.RegularExpressions.Regex.Match(info, @"GTID (\d+-\d+-\d+)");
+                    foreign = gtid.Success && GtidPositions.DomainOf(gtid.Groups[1].Value) is { } domain && domain != ownDomain;
+                }
+                else if (foreign && type == "Table_map")
+                {
+                    var table = System.Text.RegularExpressions.Regex.Match(info, @"\((.+)\)\s*$");
+                    found.Add(new ForeignEvent { Position = at, Kind = "row events", Table = table.Success ? table.Groups[1].Value : null });
+                }
+                else if (foreign && type == "Query" && !info.StartsWith("BEGIN", StringComparison.Ordinal) && !info.StartsWith("COMMIT", StringComparison.Ordinal))
+                {
+                    found.Add(new ForeignEvent
+                    {
+                        Position = at,
+                        Kind = "statement " + (info.Length > 60 ? info.Substring(0, 60) + "..." : info),
+                        Table = StatementTable(info),
+                    });
+                }
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            return found;
+        }
+
+        /// <summary>
+        /// Every event from <paramref name="start"/> up to <paramref name="end"/> (or the end of the last binlog), in order,
+        /// read with SHOW BINLOG EVENTS page by page; <paramref name="visit"/> returns false to stop.
+        /// </summary>
+        async Task WalkEventsAsync(BinlogCoordinates start, BinlogCoordinates? end, Func<string, Row, bool> visit, CancellationToken cancellationToken)
+        {
+            const int Page = 10000;
+            var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
+                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && (end is null || string.CompareOrdinal(f, end.File) <= 0)).ToList();
             foreach (var file in files)
             {
                 long position = file == start.File ? start.Position : 4;
@@ -184,35 +207,13 @@ namespace BinlogFlusher.Engine.Server
                     var events = await session.QueryAsync($"SHOW BINLOG EVENTS IN {SqlText.PlainLiteral(file)} FROM {Number(position)} LIMIT {Page}", cancellationToken).ConfigureAwait(false);
                     foreach (var row in events)
                     {
-                        if (file == end.File && row.Long("Pos") >= end.Position) return found;
-                        var type = row.Text("Event_type") ?? "";
-                        var info = row.Text("Info") ?? "";
-                        var at = $"{file}:{row.Long("Pos")}";
-                        if (type == "Gtid")
-                        {
-                            var gtid = System.Text.RegularExpressions.Regex.Match(info, @"GTID (\d+-\d+-\d+)");
-                            foreign = gtid.Success && GtidPositions.DomainOf(gtid.Groups[1].Value) is { } domain && domain != ownDomain;
-                        }
-                        else if (foreign && type == "Table_map")
-                        {
-                            var table = System.Text.RegularExpressions.Regex.Match(info, @"\((.+)\)\s*$");
-                            found.Add(new ForeignEvent { Position = at, Kind = "row events", Table = table.Success ? table.Groups[1].Value : null });
-                        }
-                        else if (foreign && type == "Query" && !info.StartsWith("BEGIN", StringComparison.Ordinal) && !info.StartsWith("COMMIT", StringComparison.Ordinal))
-                        {
-                            found.Add(new ForeignEvent
-                            {
-                                Position = at,
-                                Kind = "statement " + (info.Length > 60 ? info.Substring(0, 60) + "..." : info),
-                                Table = StatementTable(info),
-                            });
-                        }
+                        if (end is not null && file == end.File && row.Long("Pos") >= end.Position) return;
+                        if (!visit(file, row)) return;
                     }
                     if (events.Count < Page) break;
                     position = events[events.Count - 1].Long("End_log_pos");
                 }
             }
-            return found;
         }
 
         /// <summary>schema.table a logged statement ("use `db`; ALTER TABLE t ...", "ALTER TABLE db.t ...") works on, or null.</summary>

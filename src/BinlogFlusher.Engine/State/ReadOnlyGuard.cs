@@ -21,8 +21,7 @@ namespace BinlogFlusher.Engine.State
         /// <summary>Turns read_only ON when it is OFF, recording the value first; false when it was ON already (nothing changed).</summary>
         public static async Task<bool> TurnOnAsync(ServerSession session, string runId, CancellationToken cancellationToken)
         {
-            var current = await session.ScalarAsync("SELECT @@GLOBAL.read_only", cancellationToken).ConfigureAwait(false);
-            if (Convert.ToInt64(current, CultureInfo.InvariantCulture) != 0) return false;
+            if (await IsOnAsync(session, cancellationToken).ConfigureAwait(false)) return false;
             var record = new[] { "SET SESSION sql_log_bin = 0" }.Concat(StateJournalSchema.CreateStatements())
                 .Concat(new[] { $"REPLACE INTO {StateJournalSchema.QualifiedSettingTable} (name, value, run_id) VALUES ({SqlText.Literal(Setting)}, 'OFF', {SqlText.Literal(runId)})" });
             await session.ExecuteAsync(string.Join("; ", record), CancellationToken.None).ConfigureAwait(false);
@@ -40,6 +39,17 @@ namespace BinlogFlusher.Engine.State
             return true;
         }
 
+        /// <summary>For a run that turned read_only ON: ON again when a restart turned it OFF; true when it had to.</summary>
+        public static async Task<bool> TurnOnAgainAsync(ServerSession session)
+        {
+            if (await IsOnAsync(session, CancellationToken.None).ConfigureAwait(false)) return false;
+            await session.ExecuteAsync("SET GLOBAL read_only = ON", CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+
+        static async Task<bool> IsOnAsync(ServerSession session, CancellationToken cancellationToken) =>
+            Convert.ToInt64(await session.ScalarAsync("SELECT @@GLOBAL.read_only", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0;
+
         /// <summary>Puts read_only back to the value a run recorded, and forgets it. The value put back, or null when no run had changed it.</summary>
         public static async Task<string?> PutBackAsync(ServerSession session, CancellationToken cancellationToken)
         {
@@ -54,10 +64,7 @@ namespace BinlogFlusher.Engine.State
         /// <summary>The read_only value a run recorded before turning it ON, or null when no run's change is pending.</summary>
         public static async Task<string?> RecordedAsync(ServerSession session, CancellationToken cancellationToken)
         {
-            var exists = await session.ScalarAsync(
-                $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {SqlText.Literal(StateJournalSchema.Name)} AND TABLE_NAME = {SqlText.Literal(StateJournalSchema.SettingTable)}",
-                cancellationToken).ConfigureAwait(false);
-            if (Convert.ToInt64(exists, CultureInfo.InvariantCulture) == 0) return null;
+            if (!await StateJournalSchema.ExistsAsync(session, StateJournalSchema.SettingTable, cancellationToken).ConfigureAwait(false)) return null;
             return await session.ScalarAsync($"SELECT value FROM {StateJournalSchema.QualifiedSettingTable} WHERE name = {SqlText.Literal(Setting)}", cancellationToken).ConfigureAwait(false) as string;
         }
     }

@@ -45,13 +45,19 @@ namespace BinlogFlusher.Engine
         /// <summary>Rows of runs that did not put every table back.</summary>
         public static async Task<List<Row>> ReadUnfinishedAsync(ServerSession session, CancellationToken cancellationToken)
         {
-            var exists = await session.ScalarAsync(
-                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + SqlText.Literal(Name) + " AND TABLE_NAME = " + SqlText.Literal(Table),
-                cancellationToken).ConfigureAwait(false);
-            if (System.Convert.ToInt64(exists) == 0) return new List<Row>();
+            if (!await ExistsAsync(session, Table, cancellationToken).ConfigureAwait(false)) return new List<Row>();
             return await session.QueryAsync(
                 "SELECT run_id, table_schema, table_name, backup_name, phase, state_file, connection_id, FLOOR(UNIX_TIMESTAMP(updated_at)) AS updated_unix FROM " + QualifiedTable +
                 " WHERE phase NOT IN ('Restored', 'Skipped') ORDER BY updated_at", cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Whether this schema holds the table yet (it is created by the first run that needs it).</summary>
+        public static async Task<bool> ExistsAsync(ServerSession session, string table, CancellationToken cancellationToken)
+        {
+            var exists = await session.ScalarAsync(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + SqlText.Literal(Name) + " AND TABLE_NAME = " + SqlText.Literal(table),
+                cancellationToken).ConfigureAwait(false);
+            return System.Convert.ToInt64(exists, System.Globalization.CultureInfo.InvariantCulture) != 0;
         }
 
         public static bool IsBackupName(string table) =>

@@ -24,16 +24,7 @@ public sealed class CliProcess : IDisposable
         process.StandardInput.Close();
     }
 
-    public static string CliAssembly
-    {
-        get
-        {
-            var folder = Path.Combine(PowerShellRunner.RepoRoot, "src", "BinlogFlusher.Cli", "bin");
-            return new[] { "Release", "Debug" }.Select(c => Path.Combine(folder, c, "net10.0", "binlog-flusher.dll")).Where(File.Exists)
-                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-                ?? throw new InvalidOperationException("The CLI is not built: run dotnet build BinlogFlusher.sln.");
-        }
-    }
+    public static string CliAssembly => PowerShellRunner.Built(Path.Combine("src", "BinlogFlusher.Cli"), "net10.0", "binlog-flusher.dll");
 
     public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 

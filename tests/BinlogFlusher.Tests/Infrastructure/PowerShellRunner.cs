@@ -36,6 +36,15 @@ public static class PowerShellRunner
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string ModuleManifest => Path.Combine(RepoRoot, "out", "BinlogFlusher", "BinlogFlusher.psd1");
 
+    /// <summary>A file a project of the solution built (Release or Debug, whichever is newer).</summary>
+    public static string Built(string projectFolder, string framework, string file)
+    {
+        var folder = Path.Combine(RepoRoot, projectFolder, "bin");
+        return new[] { "Release", "Debug" }.Select(c => Path.Combine(folder, c, framework, file)).Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            ?? throw new InvalidOperationException($"{projectFolder} is not built: run dotnet build BinlogFlusher.sln.");
+    }
+
     static string FindRepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
