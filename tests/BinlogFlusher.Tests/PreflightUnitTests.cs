@@ -26,7 +26,7 @@ public sealed class PreflightUnitTests
             Variables = values,
             Channels = new[] { new ReplicationChannel { SqlRunning = true, IoRunning = true, SourceHost = "primary", SourcePort = 3306 } },
             BlackholeSupport = "YES",
-            GlobalPrivileges = new HashSet<string> { "ALL PRIVILEGES" },
+            Grants = GrantSet.Parse(new[] { "GRANT ALL PRIVILEGES ON *.* TO `admin`@`%` WITH GRANT OPTION" }),
             CurrentUser = "admin@%",
         };
     }
@@ -113,10 +113,11 @@ public sealed class PreflightUnitTests
     public void ResettingTheBinaryLogsNeedsReload()
     {
         var facts = Facts("8.0.36");
-        facts.GlobalPrivileges = new HashSet<string> { "SUPER", "REPLICATION CLIENT", "REPLICATION_SLAVE_ADMIN", "SYSTEM_VARIABLES_ADMIN", "SELECT", "INSERT", "CREATE", "DROP", "ALTER" };
+        const string grants = "GRANT SELECT, INSERT, CREATE, DROP, ALTER, SUPER, REPLICATION CLIENT ON *.* TO `flush`@`%`";
+        facts.Grants = GrantSet.Parse(new[] { grants, "GRANT REPLICATION_SLAVE_ADMIN,SYSTEM_VARIABLES_ADMIN ON *.* TO `flush`@`%`" });
         Assert.Equal(CheckStatus.Fail, Evaluate(facts, new FlushOptions { ResetBinaryLogs = true })["ResetBinaryLogsPrivilege"].Status);
         Assert.DoesNotContain("ResetBinaryLogsPrivilege", Evaluate(facts).Keys);
-        facts.GlobalPrivileges.Add("RELOAD");
+        facts.Grants = GrantSet.Parse(new[] { grants.Replace("SUPER,", "SUPER, RELOAD,") });
         Assert.DoesNotContain("ResetBinaryLogsPrivilege", Evaluate(facts, new FlushOptions { ResetBinaryLogs = true }).Keys);
     }
 

@@ -72,6 +72,32 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrivilegesFromADefaultRoleAndAWildcardSchemaGrantCount()
+    {
+        // information_schema's grant tables list neither: the check reads the account's own SHOW GRANTS.
+        var roleGrants = servers.IsMariaDb
+            ? "GRANT SUPER, BINLOG ADMIN, BINLOG MONITOR, READ ONLY ADMIN, REPLICATION SLAVE ADMIN, REPLICATION MASTER ADMIN, REPLICA MONITOR ON *.* TO bf_test_role"
+            : "GRANT SUPER, REPLICATION CLIENT, REPLICATION SLAVE, REPLICATION_SLAVE_ADMIN, SYSTEM_VARIABLES_ADMIN, CONNECTION_ADMIN ON *.* TO bf_test_role";
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "DROP ROLE IF EXISTS bf_test_role", "CREATE ROLE bf_test_role", roleGrants,
+            "CREATE USER 'bf_test_roled'@'%' IDENTIFIED BY 'Roled-pw-1'", "GRANT SELECT, INSERT, CREATE, DROP, ALTER ON `bf\\_sh%`.* TO 'bf_test_roled'@'%'",
+            "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON `\\_binlogflusher`.* TO 'bf_test_roled'@'%'");
+        try
+        {
+            var account = PowerShellRunner.Credential("bf_test_roled", "Roled-pw-1");
+            await AssertRefusedAsync("Privileges", "lacks", credential: account);
+            await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "GRANT bf_test_role TO 'bf_test_roled'@'%'",
+                servers.IsMariaDb ? "SET DEFAULT ROLE bf_test_role FOR 'bf_test_roled'@'%'" : "SET DEFAULT ROLE ALL TO 'bf_test_roled'@'%'");
+            await AssertCheckAsync("Privileges", CheckStatus.Pass, credential: account);
+            await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "REVOKE UPDATE, DELETE ON `\\_binlogflusher`.* FROM 'bf_test_roled'@'%'");
+            await AssertRefusedAsync("Privileges", "UPDATE, DELETE on _binlogflusher", credential: account);
+        }
+        finally
+        {
+            await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "DROP ROLE IF EXISTS bf_test_role");
+        }
+    }
+
+    [Fact]
     public async Task ReadOnlyThatBlocksTheAccountIsRefused()
     {
         await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0",

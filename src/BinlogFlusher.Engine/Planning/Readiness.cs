@@ -79,6 +79,7 @@ namespace BinlogFlusher.Engine.Planning
     public static class Preflight
     {
         static readonly string[] TablePrivileges = { "SELECT", "INSERT", "CREATE", "DROP", "ALTER" };
+        static readonly string[] JournalPrivileges = { "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE" };
 
         public const string AlreadyRunningCheck = "AlreadyRunning";
 
@@ -167,9 +168,12 @@ namespace BinlogFlusher.Engine.Planning
             if (dialect.IsMariaDb && !facts.HasAnyPrivilege(new[] { "SUPER" })) missing.Add("SUPER (to set gtid_domain_id)");
             if (!facts.HasAnyPrivilege(dialect.ReplicationAdminPrivileges)) missing.Add(string.Join(" or ", dialect.ReplicationAdminPrivileges) + " (to stop and start replication)");
             if (!facts.HasAnyPrivilege(dialect.BinlogMonitorPrivileges)) missing.Add(string.Join(" or ", dialect.BinlogMonitorPrivileges) + " (to read binlog coordinates)");
+            if (!facts.HasAnyPrivilege(dialect.BinlogEventsPrivileges)) missing.Add(string.Join(" or ", dialect.BinlogEventsPrivileges) + " (to read the run's binlog events: SHOW BINLOG EVENTS)");
+            var journalLacking = JournalPrivileges.Where(p => !facts.HasSchemaPrivilege(StateJournalSchema.Name, p)).ToList();
+            if (journalLacking.Count > 0) missing.Add(string.Join(", ", journalLacking) + " on " + StateJournalSchema.Name + " (the run's record on the server)");
             foreach (var schema in candidates.Select(c => c.Schema).Distinct())
             {
-                var lacking = TablePrivileges.Where(p => !facts.HasTablePrivilege(schema, p)).ToList();
+                var lacking = TablePrivileges.Where(p => !facts.HasSchemaPrivilege(schema, p)).ToList();
                 if (lacking.Count > 0) missing.Add(string.Join(", ", lacking) + " on " + schema);
             }
             Add("Privileges", missing.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, missing.Count == 0

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace BinlogFlusher.Engine.Server
@@ -150,6 +151,28 @@ namespace BinlogFlusher.Engine.Server
         public IReadOnlyList<string> BinlogMonitorPrivileges => IsMariaDb
             ? new[] { "SUPER", "BINLOG MONITOR", "REPLICATION CLIENT" }
             : new[] { "SUPER", "REPLICATION CLIENT" };
+
+        /// <summary>SHOW BINLOG EVENTS (resume, the foreign-write scan): BINLOG MONITOR on MariaDB 10.5.2+, REPLICATION SLAVE on MySQL.</summary>
+        public IReadOnlyList<string> BinlogEventsPrivileges => IsMariaDb
+            ? (Version >= new Version(10, 5, 2) ? new[] { "SUPER", "BINLOG MONITOR" } : new[] { "SUPER", "REPLICATION SLAVE" })
+            : new[] { "REPLICATION SLAVE" };
+
+        /// <summary>MySQL 8.0+: this session's active roles, as CURRENT_ROLE() lists them (`r`@`%`,... or NONE).</summary>
+        public string CurrentRolesQuery => "SELECT CURRENT_ROLE()";
+
+        /// <summary>
+        /// This account's grants with its active roles' privileges in them. MariaDB's SHOW GRANTS includes the current
+        /// role and PUBLIC; MySQL's lists role grants unexpanded unless named in USING (manual, "SHOW GRANTS Statement").
+        /// </summary>
+        public string OwnGrants(IReadOnlyList<(string User, string Host)> activeRoles) =>
+            IsMariaDb || activeRoles.Count == 0 || !IsMySqlFrom(8, 0, 0)
+                ? "SHOW GRANTS"
+                : "SHOW GRANTS FOR CURRENT_USER() USING " + string.Join(", ", activeRoles.Select(r => SqlText.Identifier(r.User) + "@" + SqlText.Identifier(r.Host)));
+
+        /// <summary>CURRENT_ROLE()'s list: `r1`@`%`,`r2`@`h`; NONE or null for none.</summary>
+        public static IReadOnlyList<(string User, string Host)> ParseRoleList(string? roles) =>
+            Regex.Matches(roles ?? "", "`((?:[^`]|``)*)`@`((?:[^`]|``)*)`").Cast<Match>()
+                .Select(m => (m.Groups[1].Value.Replace("``", "`"), m.Groups[2].Value.Replace("``", "`"))).ToList();
 
         /// <summary>Privileges that let a session write while read_only is ON.</summary>
         /// <remarks>MariaDB's USER_PRIVILEGES spells it READ_ONLY ADMIN; SHOW GRANTS and the manual READ ONLY ADMIN.</remarks>

@@ -42,8 +42,8 @@ namespace BinlogFlusher.Engine.Server
         public IReadOnlyList<string> OtherWriters { get; set; } = Array.Empty<string>();
         /// <summary>MySQL Group Replication's plugin is ACTIVE: this server is a group member.</summary>
         public bool GroupReplicationActive { get; set; }
-        public ISet<string> GlobalPrivileges { get; set; } = new HashSet<string>();
-        public IReadOnlyDictionary<string, ISet<string>> SchemaPrivileges { get; set; } = new Dictionary<string, ISet<string>>();
+        /// <summary>This account's grants, its active roles included.</summary>
+        public GrantSet Grants { get; set; } = GrantSet.Parse(Array.Empty<string>());
         public BinlogCoordinates? Binlog { get; set; }
 
         public string? Variable(string name) => Variables.TryGetValue(name, out var value) ? value : null;
@@ -73,12 +73,9 @@ namespace BinlogFlusher.Engine.Server
             : Channels.Any(c => c.IoRunning) ? "SqlStopped"
             : "Stopped";
 
-        public bool HasAnyPrivilege(IEnumerable<string> privileges) =>
-            GlobalPrivileges.Contains("ALL PRIVILEGES") || privileges.Any(GlobalPrivileges.Contains);
+        public bool HasAnyPrivilege(IEnumerable<string> privileges) => Grants.HasAnyGlobal(privileges);
 
-        public bool HasTablePrivilege(string schema, string privilege) =>
-            GlobalPrivileges.Contains(privilege) || GlobalPrivileges.Contains("ALL PRIVILEGES")
-            || (SchemaPrivileges.TryGetValue(schema, out var granted) && (granted.Contains(privilege) || granted.Contains("ALL PRIVILEGES")));
+        public bool HasSchemaPrivilege(string schema, string privilege) => Grants.HasOnSchema(schema, privilege);
 
         /// <summary>GTID domains already present in this server's binlog or replication position (MariaDB).</summary>
         public ISet<long> ReplicatedGtidDomains => DomainsOf(Variable("gtid_slave_pos"));

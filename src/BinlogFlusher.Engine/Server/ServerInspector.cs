@@ -20,6 +20,7 @@ namespace BinlogFlusher.Engine.Server
             "read_only", "super_read_only", "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "gtid_domain_id", "gtid_binlog_pos",
             "gtid_slave_pos", "gtid_current_pos", "server_uuid", "max_binlog_stmt_cache_size", "binlog_stmt_cache_size", "lock_wait_timeout",
             "disabled_storage_engines", "sql_require_primary_key", "sql_generate_invisible_primary_key", "max_binlog_cache_size",
+            "partial_revokes",
         };
 
         readonly ServerSession session;
@@ -261,20 +262,13 @@ namespace BinlogFlusher.Engine.Server
 
         async Task ReadPrivilegesAsync(ServerFacts facts, CancellationToken cancellationToken)
         {
-            // information_schema shows the current account's own grants; GRANTEE is 'user'@'host'.
-            const string grantee = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
-            var global = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var row in await session.QueryAsync($"SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = {grantee}", cancellationToken).ConfigureAwait(false))
-                global.Add(row.Text("PRIVILEGE_TYPE") ?? "");
-            var schemas = new Dictionary<string, ISet<string>>(StringComparer.Ordinal);
-            foreach (var row in await session.QueryAsync($"SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = {grantee}", cancellationToken).ConfigureAwait(false))
-            {
-                var schema = row.Text("TABLE_SCHEMA") ?? "";
-                if (!schemas.TryGetValue(schema, out var set)) schemas[schema] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                set.Add(row.Text("PRIVILEGE_TYPE") ?? "");
-            }
-            facts.GlobalPrivileges = global;
-            facts.SchemaPrivileges = schemas;
+            var dialect = facts.Dialect;
+            var activeRoles = dialect.IsMariaDb ? Array.Empty<(string, string)>()
+                : ServerDialect.ParseRoleList((await session.ScalarAsync(dialect.CurrentRolesQuery, cancellationToken).ConfigureAwait(false))?.ToString());
+            var lines = (await session.QueryAsync(dialect.OwnGrants(activeRoles), cancellationToken).ConfigureAwait(false))
+                .Select(row => row.Text(0) ?? "").ToList();
+            var partialRevokes = facts.Variable("partial_revokes") is { } value && (value == "ON" || value == "1");
+            facts.Grants = GrantSet.Parse(lines, wildcardSchemaNames: dialect.IsMariaDb || !partialRevokes);
         }
 
         /// <summary>Every base table outside the system schemas, with columns, indexes, foreign keys, partitions and triggers: six queries whatever the table count.</summary>

@@ -122,7 +122,10 @@ namespace BinlogFlusher.Engine.Server
         public int Count => ordered.Count;
         public bool Has(string column) => values.ContainsKey(column);
 
-        public string? Text(string column) => this[column] switch
+        public string? Text(string column) => AsText(this[column]);
+        public string? Text(int index) => AsText(this[index]);
+
+        static string? AsText(object? value) => value switch
         {
             null => null,
             byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
