@@ -119,6 +119,23 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOldToolsBackupsAreFoundInLowerCaseAsLowerCaseTableNamesStoresThem()
+    {
+        // lower_case_table_names=1 stores the old tool's _BKTB_1 as _bktb_1; its rollback file still says _BKTB_1.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "RENAME TABLE bf_shop.items TO bf_shop._bktb_1",
+            "CREATE TABLE bf_shop.items (id INT, name VARCHAR(20)) ENGINE=BLACKHOLE");
+        var rollback = Path.Combine(folder, "rollback.txt");
+        File.WriteAllText(rollback, "_BKTB_1,items\n");
+
+        var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -HashFile $file -Confirm:$false", Variables(servers, ("file", rollback)));
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(RestoreAction.Restored, Assert.Single(run.Output.Select(o => (RestoreOutcome)o.BaseObject)).Action);
+        AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
     public async Task ATwinThatLandsAfterThePlanIsDroppedAndTheBackupStillRenamedBack()
     {
         // The server finishes a killed flush's last batch (DROP TABLE t; CREATE TABLE t ... ENGINE=BLACKHOLE) on its

@@ -82,6 +82,26 @@ public sealed class DialectTests
         Assert.Equal("START SLAVE SQL_THREAD FOR CHANNEL ''", Dialect("5.7.44").StartReplicaSqlThread(""));
     }
 
+    /// <summary>Process list, applied-GTID record and the binlog-events privilege, each version threshold on both sides.</summary>
+    [Theory]
+    [InlineData("5.7.44-log", "information_schema.PROCESSLIST", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("8.0.21", "information_schema.PROCESSLIST", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("8.0.22", "performance_schema.processlist", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("8.2.0", "performance_schema.processlist", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("8.4.3", "performance_schema.processlist", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("9.1.0", "performance_schema.processlist", "gtid_executed=SELECT @@GLOBAL.gtid_executed", "REPLICATION SLAVE")]
+    [InlineData("10.4.34-MariaDB", "information_schema.PROCESSLIST", "gtid_slave_pos=SELECT @@GLOBAL.gtid_slave_pos", "SUPER REPLICATION SLAVE")]
+    [InlineData("10.6.20-MariaDB", "information_schema.PROCESSLIST", "gtid_slave_pos=SELECT @@GLOBAL.gtid_slave_pos", "SUPER BINLOG MONITOR")]
+    [InlineData("10.11.19-MariaDB-0+deb12u1-log", "information_schema.PROCESSLIST", "gtid_slave_pos=SELECT @@GLOBAL.gtid_slave_pos", "SUPER BINLOG MONITOR")]
+    [InlineData("11.4.3-MariaDB", "information_schema.PROCESSLIST", "gtid_slave_pos=SELECT @@GLOBAL.gtid_slave_pos", "SUPER BINLOG MONITOR")]
+    public void ProcessListAppliedGtidsAndBinlogEventRightsFollowTheVersion(string version, string processList, string appliedGtids, string eventsPrivileges)
+    {
+        var d = Dialect(version);
+        Assert.Equal(processList, d.ProcessList);
+        Assert.Equal(appliedGtids, d.AppliedGtids.Name + "=" + d.AppliedGtids.Query);
+        Assert.Equal(eventsPrivileges, string.Join(" ", d.BinlogEventsPrivileges));
+    }
+
     [Fact]
     public void OnPermissiveCountsAsGtidsOnForThePositionsRecorded()
     {

@@ -161,11 +161,11 @@ namespace BinlogFlusher.Engine.Restoring
             var orphans = new List<string>();
             foreach (var row in await session.QueryAsync(
                 "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_NAME LIKE " + SqlText.Literal(SqlText.LikePrefix(StateJournalSchema.BackupPrefix)) +
-                " OR TABLE_NAME LIKE " + SqlText.Literal(SqlText.LikePrefix(StateJournalSchema.LegacyBackupPrefix)), cancellationToken).ConfigureAwait(false))
+                " OR " + StateJournalSchema.LegacyBackupCondition, cancellationToken).ConfigureAwait(false))
             {
                 var schema = row.Text("TABLE_SCHEMA")!;
                 var name = row.Text("TABLE_NAME")!;
-                if (!entries.Any(e => e.Schema == schema && e.BackupTable == name)) orphans.Add(schema + "." + name);
+                if (!entries.Any(e => e.Schema == schema && StateJournalSchema.SameBackupName(e.BackupTable, name))) orphans.Add(schema + "." + name);
             }
             return (entries, orphans);
         }
@@ -173,19 +173,20 @@ namespace BinlogFlusher.Engine.Restoring
         /// <summary>The old tool's rollback lines (_BKTB_n,table) with the schema found on the server: the one schema that holds the backup.</summary>
         public async Task<List<RestoreEntry>> ResolveLegacyAsync(IReadOnlyList<(string Backup, string Table)> lines, string path, CancellationToken cancellationToken)
         {
-            var found = new Dictionary<string, List<string>>();
+            // Under lower_case_table_names=1 the server keeps _BKTB_1 as _bktb_1: match names as the server would.
+            var found = new Dictionary<string, List<(string Schema, string Name)>>(StringComparer.OrdinalIgnoreCase);
             foreach (var row in await session.QueryAsync(
-                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_NAME LIKE " + SqlText.Literal(SqlText.LikePrefix(StateJournalSchema.LegacyBackupPrefix)),
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE " + StateJournalSchema.LegacyBackupCondition,
                 cancellationToken).ConfigureAwait(false))
             {
                 var name = row.Text("TABLE_NAME")!;
-                if (!found.TryGetValue(name, out var list)) found[name] = list = new List<string>();
-                list.Add(row.Text("TABLE_SCHEMA")!);
+                if (!found.TryGetValue(name, out var list)) found[name] = list = new List<(string, string)>();
+                list.Add((row.Text("TABLE_SCHEMA")!, name));
             }
             var entries = new List<RestoreEntry>();
             foreach (var (backupName, table) in lines)
             {
-                if (!found.TryGetValue(backupName, out var schemas) || schemas.Count == 0)
+                if (!found.TryGetValue(backupName, out var holdersOfBackup) || holdersOfBackup.Count == 0)
                 {
                     // Already restored (or never renamed): find the table by name to report it.
                     var holders = await session.QueryAsync("SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_NAME = " + SqlText.Literal(table), cancellationToken).ConfigureAwait(false);
@@ -194,9 +195,9 @@ namespace BinlogFlusher.Engine.Restoring
                     entries.AddRange(holders.Select(h => new RestoreEntry { Schema = h.Text("TABLE_SCHEMA")!, Table = table, BackupTable = backupName, Source = path }));
                     continue;
                 }
-                if (schemas.Count > 1)
-                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The rollback file '{path}' names {backupName} without a schema, and it exists in {string.Join(", ", schemas)}. Nothing was changed. Rename the right one by hand (RENAME TABLE schema.{backupName} TO schema.{table}).");
-                entries.Add(new RestoreEntry { Schema = schemas[0], Table = table, BackupTable = backupName, Source = path });
+                if (holdersOfBackup.Count > 1)
+                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The rollback file '{path}' names {backupName} without a schema, and it exists in {string.Join(", ", holdersOfBackup.Select(h => h.Schema))}. Nothing was changed. Rename the right one by hand (RENAME TABLE schema.{backupName} TO schema.{table}).");
+                entries.Add(new RestoreEntry { Schema = holdersOfBackup[0].Schema, Table = table, BackupTable = holdersOfBackup[0].Name, Source = path });
             }
             return entries;
         }

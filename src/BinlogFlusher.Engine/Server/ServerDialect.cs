@@ -152,6 +152,20 @@ namespace BinlogFlusher.Engine.Server
             ? new[] { "SUPER", "BINLOG MONITOR", "REPLICATION CLIENT" }
             : new[] { "SUPER", "REPLICATION CLIENT" };
 
+        /// <summary>
+        /// The process list to query: MySQL 8.0.22+ deprecates information_schema.PROCESSLIST, which takes a global mutex,
+        /// for performance_schema.processlist with the same columns (manual, "The INFORMATION_SCHEMA PROCESSLIST Table").
+        /// </summary>
+        public string ProcessList => IsMySqlFrom(8, 0, 22) ? "performance_schema.processlist" : "information_schema.PROCESSLIST";
+
+        /// <summary>
+        /// The GTID set that says how far replication applied, and its name: channels with GTID_ONLY (MySQL 8.3+) keep no
+        /// file and position (manual, "CHANGE REPLICATION SOURCE TO ... GTID_ONLY"), so gtid_executed is recorded as well.
+        /// </summary>
+        public (string Name, string Query) AppliedGtids => IsMariaDb
+            ? ("gtid_slave_pos", "SELECT @@GLOBAL.gtid_slave_pos")
+            : ("gtid_executed", "SELECT @@GLOBAL.gtid_executed");
+
         /// <summary>SHOW BINLOG EVENTS (resume, the foreign-write scan): BINLOG MONITOR on MariaDB 10.5.2+, REPLICATION SLAVE on MySQL.</summary>
         public IReadOnlyList<string> BinlogEventsPrivileges => IsMariaDb
             ? (Version >= new Version(10, 5, 2) ? new[] { "SUPER", "BINLOG MONITOR" } : new[] { "SUPER", "REPLICATION SLAVE" })

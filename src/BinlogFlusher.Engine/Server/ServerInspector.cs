@@ -112,8 +112,9 @@ namespace BinlogFlusher.Engine.Server
         {
             var list = ids.Distinct().ToList();
             if (list.Count == 0) return new List<long>();
+            var processList = (dialect ?? await ReadDialectAsync(cancellationToken).ConfigureAwait(false)).ProcessList;
             return (await session.QueryAsync(
-                $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN ({string.Join(", ", list.Select(Number))}) AND ID <> CONNECTION_ID()", cancellationToken).ConfigureAwait(false))
+                $"SELECT ID FROM {processList} WHERE ID IN ({string.Join(", ", list.Select(Number))}) AND ID <> CONNECTION_ID()", cancellationToken).ConfigureAwait(false))
                 .Select(r => r.Long("ID")).ToList();
         }
 
@@ -123,8 +124,8 @@ namespace BinlogFlusher.Engine.Server
             var parts = new List<string>();
             foreach (var row in await session.QueryAsync(dialect.ReplicaStatus, cancellationToken).ConfigureAwait(false))
                 parts.Add($"{row.Text("Connection_name") ?? row.Text("Channel_Name") ?? ""}:{row.Text(dialect.ExecutedFileColumn)}:{row.Text(dialect.ExecutedPositionColumn)}");
-            if (dialect.IsMariaDb)
-                parts.Add("gtid_slave_pos=" + await session.ScalarAsync("SELECT @@GLOBAL.gtid_slave_pos", cancellationToken).ConfigureAwait(false));
+            var gtids = (await session.ScalarAsync(dialect.AppliedGtids.Query, cancellationToken).ConfigureAwait(false))?.ToString()?.Replace("\n", "");
+            if (dialect.IsMariaDb || !string.IsNullOrEmpty(gtids)) parts.Add(dialect.AppliedGtids.Name + "=" + gtids);
             return string.Join("; ", parts);
         }
 
@@ -253,7 +254,7 @@ namespace BinlogFlusher.Engine.Server
         {
             var bypass = string.Join(", ", dialect.ReadOnlyBypassPrivileges.Concat(new[] { "ALL PRIVILEGES" }).Select(SqlText.Literal));
             var rows = await session.QueryAsync(
-                "SELECT p.USER AS user, COUNT(*) AS sessions FROM information_schema.PROCESSLIST p " +
+                $"SELECT p.USER AS user, COUNT(*) AS sessions FROM {dialect.ProcessList} p " +
                 "WHERE p.ID <> CONNECTION_ID() AND p.USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user') AND p.USER <> SUBSTRING_INDEX(CURRENT_USER(), '@', 1) " +
                 $"AND EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES g WHERE g.GRANTEE LIKE CONCAT('''', REPLACE(REPLACE(p.USER, '%', '\\%'), '_', '\\_'), '''@%') AND g.PRIVILEGE_TYPE IN ({bypass})) " +
                 "GROUP BY p.USER ORDER BY p.USER", cancellationToken).ConfigureAwait(false);

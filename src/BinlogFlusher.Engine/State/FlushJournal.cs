@@ -144,7 +144,7 @@ namespace BinlogFlusher.Engine.State
                 var line = raw.Trim();
                 if (line.Length == 0) continue;
                 var comma = line.IndexOf(',');
-                if (comma <= 0 || !line.StartsWith("_BKTB_", StringComparison.Ordinal)) return false;
+                if (comma <= 0 || !line.StartsWith(StateJournalSchema.LegacyBackupPrefix, StringComparison.OrdinalIgnoreCase)) return false;
                 entries.Add((line.Substring(0, comma), line.Substring(comma + 1)));
             }
             return entries.Count > 0;

@@ -33,8 +33,9 @@ namespace BinlogFlusher.Engine.State
             var holder = await session.ScalarAsync("SELECT IS_USED_LOCK(" + SqlText.Literal(Name) + ")", cancellationToken).ConfigureAwait(false);
             if (holder is null || holder is DBNull) return null;
             var id = Convert.ToInt64(holder, CultureInfo.InvariantCulture);
-            var client = (await session.QueryAsync($"SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = {id.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-            var who = client is null ? $"connection {id}" : $"connection {id} of {client.Text("USER")} from {client.Text("HOST")}, started {client.Long("TIME")} s ago";
+            // SHOW PROCESSLIST: the one spelling every MySQL and MariaDB version answers (information_schema's is deprecated on MySQL 8.0.22+).
+            var client = (await session.QueryAsync("SHOW PROCESSLIST", cancellationToken).ConfigureAwait(false)).FirstOrDefault(row => row.Long("Id") == id);
+            var who = client is null ? $"connection {id}" : $"connection {id} of {client.Text("User")} from {client.Text("Host")}, started {client.Long("Time")} s ago";
             var run = (await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false)).LastOrDefault();
             var what = run is null ? "" : $"; run {run.Text("run_id")}" + (run.Text("state_file") is { } file ? $", state file {file}" : "");
             return $"Another flush or restore is running on this server ({who}{what}). " +

@@ -61,6 +61,16 @@ namespace BinlogFlusher.Engine
         }
 
         public static bool IsBackupName(string table) =>
-            table.StartsWith(BackupPrefix, System.StringComparison.Ordinal) || table.StartsWith(LegacyBackupPrefix, System.StringComparison.Ordinal);
+            table.StartsWith(BackupPrefix, System.StringComparison.Ordinal) || table.StartsWith(LegacyBackupPrefix, System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// information_schema.TABLES rows named like the old tool's backups, in any letter case: under
+        /// lower_case_table_names=1 the server stores _BKTB_1 as _bktb_1 (manual, "Identifier Case Sensitivity").
+        /// </summary>
+        public static string LegacyBackupCondition => "LOWER(TABLE_NAME) LIKE " + SqlText.Literal(SqlText.LikePrefix(LegacyBackupPrefix.ToLowerInvariant()));
+
+        /// <summary>Our own backup names are lower case already; the old tool's compare without case.</summary>
+        public static bool SameBackupName(string a, string b) =>
+            a.StartsWith(LegacyBackupPrefix, System.StringComparison.OrdinalIgnoreCase) ? string.Equals(a, b, System.StringComparison.OrdinalIgnoreCase) : a == b;
     }
 }
