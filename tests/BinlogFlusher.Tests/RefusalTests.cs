@@ -229,7 +229,4 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Equal(ready, (bool)boolean.Output.Single().BaseObject);
         await Task.CompletedTask;
     }
-
-    static Dictionary<string, ReadinessCheck> ChecksOf(PowerShellRun run) =>
-        ((object[])run.Output.Single().Properties["Checks"].Value).Cast<ReadinessCheck>().ToDictionary(c => c.Name);
 }

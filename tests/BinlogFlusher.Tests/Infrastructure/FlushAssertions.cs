@@ -55,6 +55,10 @@ public static class FlushAssertions
         foreach (var (b, a) in before.Zip(after)) Assert.Equal(b, a);
     }
 
+    /// <summary>Test-BinlogFlushReadiness -Detailed's checks by name.</summary>
+    public static Dictionary<string, Engine.Planning.ReadinessCheck> ChecksOf(PowerShellRun run) =>
+        ((object[])run.Output.Single().Properties["Checks"].Value).Cast<Engine.Planning.ReadinessCheck>().ToDictionary(c => c.Name);
+
     public static FlushResult SingleResult(PowerShellRun run)
     {
         Assert.True(run.Terminating is null, run.Terminating?.ToString());

@@ -11,7 +11,7 @@ namespace BinlogFlusher.Tests.Infrastructure;
 /// (MySQL 8.4) when a Docker engine answers, the local server binaries on PATH. With none of them, every integration
 /// test fails with one message saying what to install.
 /// </summary>
-public sealed class ReplicaPairFixture : IAsyncLifetime
+public class ReplicaPairFixture : IAsyncLifetime
 {
     public const string EnvironmentVariable = "BINLOGFLUSHER_TEST_SERVERS";
     IReplicaPairSource source = null!;
@@ -29,9 +29,9 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
     public Task<List<object?[]>> BinlogStatusAsync(ServerEndpoint server) => QueryAsync(server, Dialect.BinlogStatus);
     public bool CanStartConsumer => source.CanStartConsumer;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        source = await ChooseSourceAsync();
+        source = await StartSourceAsync();
         await using var connection = await OpenAsync(Replica);
         var version = (string)(await new MySqlCommand(ServerDialect.VersionQuery, connection).ExecuteScalarAsync())!;
         var isMariaDb = (await QueryAsync(Replica, ServerDialect.MariaDbProbe)).Count > 0;
@@ -44,6 +44,8 @@ public sealed class ReplicaPairFixture : IAsyncLifetime
     {
         if (source is not null) await source.DisposeAsync();
     }
+
+    private protected virtual Task<IReplicaPairSource> StartSourceAsync() => ChooseSourceAsync();
 
     static async Task<IReplicaPairSource> ChooseSourceAsync()
     {

@@ -7,17 +7,19 @@ using Testcontainers.MySql;
 
 namespace BinlogFlusher.Tests.Infrastructure;
 
-/// <summary>A MySQL 8.4 primary and replica in containers (developer laptops with Docker): GTID replication, ROW binlog.</summary>
+/// <summary>A MySQL primary and replica in containers (developer laptops with Docker): GTID replication, ROW binlog.</summary>
 sealed class TestcontainersReplicaPair : IReplicaPairSource
 {
-    const string Image = "mysql:8.4";
+    public const string DefaultImage = "mysql:8.4";
     const string RootPassword = "bf-root-pw";
+    readonly string image;
     readonly INetwork network;
     readonly MySqlContainer primary;
     readonly MySqlContainer replica;
 
-    TestcontainersReplicaPair(INetwork network, MySqlContainer primary, MySqlContainer replica)
+    TestcontainersReplicaPair(string image, INetwork network, MySqlContainer primary, MySqlContainer replica)
     {
+        this.image = image;
         this.network = network;
         this.primary = primary;
         this.replica = replica;
@@ -25,28 +27,28 @@ sealed class TestcontainersReplicaPair : IReplicaPairSource
 
     public ServerEndpoint Primary => Endpoint(primary);
     public ServerEndpoint Replica => Endpoint(replica);
-    public string Description => "Testcontainers " + Image;
+    public string Description => "Testcontainers " + image;
     public bool CanStartConsumer => true;
 
     static ServerEndpoint Endpoint(MySqlContainer container) => new(container.Hostname, container.GetMappedPublicPort(3306), "root", RootPassword);
 
     /// <summary>Null when no Docker engine answers.</summary>
-    public static async Task<TestcontainersReplicaPair?> TryStartAsync()
+    public static async Task<TestcontainersReplicaPair?> TryStartAsync(string image = DefaultImage)
     {
         if (!DockerAnswers()) return null;
         var network = new NetworkBuilder().Build();
-        var primary = Server(network, "primary", 1);
-        var replica = Server(network, "replica", 2);
+        var primary = Server(image, network, "primary", 1);
+        var replica = Server(image, network, "replica", 2);
         await network.CreateAsync();
         await Task.WhenAll(primary.StartAsync(), replica.StartAsync());
-        var pair = new TestcontainersReplicaPair(network, primary, replica);
+        var pair = new TestcontainersReplicaPair(image, network, primary, replica);
         await ReplicaPairFixture.ExecuteAsync(pair.Primary, "SET SESSION sql_log_bin = 0",
             "CREATE USER 'bf_repl'@'%' IDENTIFIED BY 'bf-repl-pw'", "GRANT REPLICATION SLAVE ON *.* TO 'bf_repl'@'%'");
         await pair.StartReplicationAsync();
         return pair;
     }
 
-    static bool DockerAnswers()
+    public static bool DockerAnswers()
     {
         try
         {
@@ -58,7 +60,7 @@ sealed class TestcontainersReplicaPair : IReplicaPairSource
         }
     }
 
-    static MySqlContainer Server(INetwork network, string alias, int serverId) => new MySqlBuilder(Image)
+    static MySqlContainer Server(string image, INetwork network, string alias, int serverId) => new MySqlBuilder(image)
         .WithUsername("root")
         .WithPassword(RootPassword)
         .WithNetwork(network)
@@ -79,7 +81,7 @@ sealed class TestcontainersReplicaPair : IReplicaPairSource
 
     public async Task<IConsumerServer> StartConsumerAsync()
     {
-        var container = new MySqlBuilder(Image).WithUsername("root").WithPassword(RootPassword).Build();
+        var container = new MySqlBuilder(image).WithUsername("root").WithPassword(RootPassword).Build();
         await container.StartAsync();
         return new Consumer(container);
     }
