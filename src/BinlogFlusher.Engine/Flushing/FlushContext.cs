@@ -32,6 +32,8 @@ namespace BinlogFlusher.Engine.Flushing
         public string Target => Plan.Settings.Target;
         public long RowsCopied;
         public int TablesDone;
+        /// <summary>Tables a metadata lock kept from being renamed: in place, failed alone.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<TablesLockedException> LockedOut { get; } = new System.Collections.Concurrent.ConcurrentQueue<TablesLockedException>();
 
         public Task ReachedAsync(string point) => PhaseReached?.Invoke(point) ?? Task.CompletedTask;
 

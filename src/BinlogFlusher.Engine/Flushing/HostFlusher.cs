@@ -159,6 +159,7 @@ namespace BinlogFlusher.Engine.Flushing
 
             var results = new ConcurrentDictionary<JournalTable, TableFlushResult>();
             Exception? failure = null;
+            FlushException? lockedOut = null;
             try
             {
                 if (!options.NoReplicaStop)
@@ -221,6 +222,7 @@ namespace BinlogFlusher.Engine.Flushing
                 control = await AliveAsync(context, control).ConfigureAwait(false);
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(plan.Facts.Dialect, CancellationToken.None).ConfigureAwait(false);
                 failure ??= await ForeignWritesAsync(control, journal, result, results).ConfigureAwait(false);
+                failure ??= lockedOut = LockedOut(context);
                 if (journal.Tables.Any(IsAside))
                     listener.Warning($"{plan.Settings.Target}: read_only stays as the run set it while tables are aside; Restore-BinlogFlushState puts it back with them.");
                 else if (await ReadOnlyGuard.PutBackAsync(control, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
@@ -267,7 +269,7 @@ namespace BinlogFlusher.Engine.Flushing
                 result.Error = failure is OperationCanceledException
                     ? "Interrupted" + (putBack ? $"; every table was put back. The {range}" : $". The {range}")
                     : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") +
-                      (result.BinlogStart is null ? "" : putBack ? $" Every table was put back; {range}" : $" The {range}");
+                      (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; {range}" : $" The {range}");
                 result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
             }
             file.Update(j =>
@@ -286,6 +288,19 @@ namespace BinlogFlusher.Engine.Flushing
             result.Duration = context.Clock.Elapsed;
             context.ReportHostProgress("Done", completed: true);
             return result;
+        }
+
+        /// <summary>Tables a metadata lock kept in place while every other table was flushed: the run failed for them alone.</summary>
+        FlushException? LockedOut(FlushContext context)
+        {
+            var locked = context.LockedOut.ToList();
+            if (locked.Count == 0) return null;
+            var tables = locked.SelectMany(l => l.Entries).ToList();
+            var values = string.Join(",", tables.Select(t => FlushCandidate.ExcludeValue(new TableInfo { Schema = t.Schema, Name = t.Table })));
+            return new FlushException(FlushErrorKind.TableFailed,
+                $"{tables.Count} table(s) not flushed: {string.Join(" ", locked.Select(l => Sentence(l.Message)))} " +
+                "They are in place and unchanged, and nothing of them is in the binlog; every other table was flushed and is in place. " +
+                $"Once that session has ended, flush them: Invoke-BinlogFlush -HostName {plan.Settings.Target} -Table {values}");
         }
 
         async Task RunTablesAsync(FlushContext context, List<JournalTable> work, ConcurrentDictionary<JournalTable, TableFlushResult> results, CancellationToken cancellationToken)
@@ -315,6 +330,24 @@ namespace BinlogFlusher.Engine.Flushing
                                 Interlocked.Increment(ref context.TablesDone);
                             }
                             context.ReportHostProgress(unit.Count == 1 ? $"{unit[0].Schema}.{unit[0].Table} flushed" : $"{unit.Count} small tables flushed");
+                        }
+                        catch (TablesLockedException) when (unit.Count > 1)
+                        {
+                            // Some table of the batch is locked: each goes on its own, so only a locked one waits and fails.
+                            listener.Verbose($"{plan.Settings.Target}: a metadata lock held the rename of {unit.Count} small tables together; flushing each on its own");
+                            foreach (var entry in unit) queue.Enqueue(new List<JournalTable> { entry });
+                        }
+                        catch (TablesLockedException locked)
+                        {
+                            // In place and untouched: the table fails alone, and the run goes on with the others.
+                            var entry = unit[0];
+                            var failed = TableFlushResult.Of(entry, TableFlushStatus.Failed);
+                            failed.Error = Sentence(locked.Message) + " The table is in place and unchanged.";
+                            results[entry] = failed;
+                            context.LockedOut.Enqueue(locked);
+                            Interlocked.Increment(ref context.TablesDone);
+                            listener.Warning($"{plan.Settings.Target}: {failed.Error} The other tables go on.");
+                            listener.TableProgress(new TableProgress { Target = context.Target, Schema = entry.Schema, Table = entry.Table, Stage = "Failed", Completed = true });
                         }
                         finally
                         {

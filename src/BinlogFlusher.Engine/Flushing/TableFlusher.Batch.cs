@@ -46,7 +46,8 @@ namespace BinlogFlusher.Engine.Flushing
                 context.Dialect.CheckConstraintNamesAreSchemaWide)).ToList();
 
             await EnterPhaseAsync(entries, TablePhase.Renamed).ConfigureAwait(false);
-            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; RENAME TABLE {string.Join(", ", all.Select(i => originals[i] + " TO " + backups[i]))}").ConfigureAwait(false);
+            // One try: a metadata lock on any one of them holds the whole rename, so the caller flushes each table on its own instead.
+            await RenameOutAsync(entries, $"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; RENAME TABLE {string.Join(", ", all.Select(i => originals[i] + " TO " + backups[i]))}", attempts: 1).ConfigureAwait(false);
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the tables are out of place: the caller restores them whatever happens.

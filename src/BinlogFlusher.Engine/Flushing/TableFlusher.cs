@@ -47,7 +47,7 @@ namespace BinlogFlusher.Engine.Flushing
                 context.Dialect.CheckConstraintNamesAreSchemaWide);
 
             await EnterPhaseAsync(entry, TablePhase.Renamed).ConfigureAwait(false);
-            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; RENAME TABLE {original} TO {backup}").ConfigureAwait(false);
+            await RenameOutAsync(new[] { entry }, $"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; RENAME TABLE {original} TO {backup}", context.Options.RenameAttempts).ConfigureAwait(false);
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the table is out of place: the caller restores it whatever happens.
@@ -124,8 +124,9 @@ namespace BinlogFlusher.Engine.Flushing
             StateJournalSchema.SetPhase(entries.Select(e => (e.Schema, e.BackupTable)), entries[0].Phase);
 
         /// <summary>RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a few times.</summary>
-        async Task RenameWithRetryAsync(string sql)
+        async Task RenameWithRetryAsync(string sql, int attempts = 0)
         {
+            attempts = attempts > 0 ? attempts : context.Options.RenameAttempts;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -133,11 +134,40 @@ namespace BinlogFlusher.Engine.Flushing
                     await session.ExecuteAsync(sql, CancellationToken.None).ConfigureAwait(false);
                     return;
                 }
-                catch (MySqlException exception) when (exception.Number == LockWaitTimeout && attempt < context.Options.RenameAttempts)
+                catch (MySqlException exception) when (exception.Number == LockWaitTimeout && attempt < attempts)
                 {
-                    context.Listener.Warning($"{context.Target}: a metadata lock held the rename ({exception.Message}); attempt {attempt + 1} of {context.Options.RenameAttempts}.");
+                    context.Listener.Warning($"{context.Target}: a metadata lock held the rename ({exception.Message}); attempt {attempt + 1} of {attempts}.");
                     await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt)).ConfigureAwait(false);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The rename that takes tables out of place. When a metadata lock outlasts the attempts nothing has moved
+        /// (RENAME TABLE is atomic): the tables go back to Pending and TablesLockedException says who holds the lock.
+        /// </summary>
+        async Task RenameOutAsync(IReadOnlyList<JournalTable> entries, string sql, int attempts)
+        {
+            try
+            {
+                await RenameWithRetryAsync(sql, attempts).ConfigureAwait(false);
+            }
+            catch (MySqlException exception) when (exception.Number == LockWaitTimeout)
+            {
+                context.Journal.Update(_ =>
+                {
+                    foreach (var entry in entries) entry.Phase = TablePhase.Pending;
+                });
+                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}", CancellationToken.None).ConfigureAwait(false);
+                var inspector = new ServerInspector(session);
+                var holders = new List<string>();
+                // A batch's tables are each tried alone next, and the one still locked then is described.
+                foreach (var entry in entries.Count == 1 ? entries : Array.Empty<JournalTable>())
+                {
+                    var holder = await inspector.DescribeLockHoldersAsync(context.Dialect, entry.Schema, entry.Table, CancellationToken.None).ConfigureAwait(false);
+                    holders.Add(holder);
+                }
+                throw new TablesLockedException(entries, attempts, context.Options.LockWaitTimeoutSeconds, holders, exception);
             }
         }
 

@@ -166,6 +166,25 @@ namespace BinlogFlusher.Engine.Server
             ? ("gtid_slave_pos", "SELECT @@GLOBAL.gtid_slave_pos")
             : ("gtid_executed", "SELECT @@GLOBAL.gtid_executed");
 
+        /// <summary>
+        /// Sessions holding a metadata lock on one table (columns id, user, host, time, info), for a rename that timed
+        /// out: performance_schema.metadata_locks on MySQL (manual, "The metadata_locks Table"); on MariaDB the
+        /// metadata_lock_info plugin's table, which exists only where the plugin is installed.
+        /// </summary>
+        public string MetadataLockHolders(string schema, string table) => IsMariaDb
+            ? "SELECT m.THREAD_ID AS id, p.USER AS user, p.HOST AS host, p.TIME AS time, p.INFO AS info FROM information_schema.METADATA_LOCK_INFO m " +
+              "LEFT JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID " +
+              $"WHERE m.TABLE_SCHEMA = {SqlText.Literal(schema)} AND m.TABLE_NAME = {SqlText.Literal(table)} AND m.THREAD_ID <> CONNECTION_ID() ORDER BY m.THREAD_ID"
+            : "SELECT t.PROCESSLIST_ID AS id, t.PROCESSLIST_USER AS user, t.PROCESSLIST_HOST AS host, t.PROCESSLIST_TIME AS time, t.PROCESSLIST_INFO AS info " +
+              "FROM performance_schema.metadata_locks m JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID " +
+              $"WHERE m.OBJECT_TYPE = 'TABLE' AND m.OBJECT_SCHEMA = {SqlText.Literal(schema)} AND m.OBJECT_NAME = {SqlText.Literal(table)} AND m.LOCK_STATUS = 'GRANTED' " +
+              "AND t.PROCESSLIST_ID <> CONNECTION_ID() ORDER BY t.PROCESSLIST_ID";
+
+        /// <summary>Where no lock table can be read: the sessions with an open InnoDB transaction, one of which may hold the lock.</summary>
+        public string OpenTransactions =>
+            $"SELECT p.ID AS id, p.USER AS user, p.HOST AS host, TIMESTAMPDIFF(SECOND, x.trx_started, NOW()) AS time, p.INFO AS info " +
+            $"FROM information_schema.INNODB_TRX x JOIN {ProcessList} p ON p.ID = x.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID() ORDER BY x.trx_started";
+
         /// <summary>SHOW BINLOG EVENTS (resume, the foreign-write scan): BINLOG MONITOR on MariaDB 10.5.2+, REPLICATION SLAVE on MySQL.</summary>
         public IReadOnlyList<string> BinlogEventsPrivileges => IsMariaDb
             ? (Version >= new Version(10, 5, 2) ? new[] { "SUPER", "BINLOG MONITOR" } : new[] { "SUPER", "REPLICATION SLAVE" })

@@ -118,6 +118,30 @@ namespace BinlogFlusher.Engine.Server
                 .Select(r => r.Long("ID")).ToList();
         }
 
+        /// <summary>
+        /// Who holds a metadata lock on the table, in words: "connection 42 of app@10.0.0.5, 310 s, running: ...". When the
+        /// server cannot say (MariaDB without the metadata_lock_info plugin), the sessions with an open transaction.
+        /// </summary>
+        public async Task<string> DescribeLockHoldersAsync(ServerDialect dialect, string schema, string table, CancellationToken cancellationToken)
+        {
+            static string Describe(IEnumerable<Row> rows) => string.Join("; ", rows.Select(r =>
+                $"connection {r.Long("id")} of {r.Text("user")}@{r.Text("host")} ({r.Long("time")} s{(r.Text("info") is { Length: > 0 } info ? ", running: " + Shorten(info) : ", idle in a transaction")})"));
+            try
+            {
+                var holders = await session.QueryAsync(dialect.MetadataLockHolders(schema, table), cancellationToken).ConfigureAwait(false);
+                return holders.Count > 0 ? "held by " + Describe(holders) : "no session holds it any more";
+            }
+            catch (MySqlException)
+            {
+                // MariaDB without the metadata_lock_info plugin, or performance_schema off.
+                var open = await session.QueryAsync(dialect.OpenTransactions, cancellationToken).ConfigureAwait(false);
+                var hint = dialect.IsMariaDb ? " (INSTALL SONAME 'metadata_lock_info' lets the server name the holder)" : " (performance_schema names the holder when it is on)";
+                return (open.Count > 0 ? "probably held by a session with an open transaction: " + Describe(open) : "the holder is not known") + hint;
+            }
+        }
+
+        static string Shorten(string text) => text.Length <= 80 ? text : text.Substring(0, 77) + "...";
+
         /// <summary>How far replication has applied: per channel the executed source coordinates, and MariaDB's gtid_slave_pos.</summary>
         public async Task<string> ReadReplicationPositionAsync(ServerDialect dialect, CancellationToken cancellationToken)
         {
