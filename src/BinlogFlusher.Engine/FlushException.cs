@@ -21,6 +21,8 @@ namespace BinlogFlusher.Engine
         AlreadyRunning,
         /// <summary>A failure the engine did not expect (a bug): the tables were still put back.</summary>
         Unexpected,
+        /// <summary>The server waited for disk space (a full binlog disk) longer than the run allows: stopped and put back.</summary>
+        DiskFull,
     }
 
     /// <summary>An expected failure with a message that names the problem and the fix.</summary>

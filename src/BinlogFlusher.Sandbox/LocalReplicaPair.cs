@@ -65,7 +65,7 @@ public sealed class LocalReplicaPair : IAsyncDisposable
         try
         {
             var primaryTask = LocalServer.StartAsync(binaries, Path.Combine(pair.RootDirectory, "primary"), serverId: 1, options, cancellationToken);
-            var replicaTask = LocalServer.StartAsync(binaries, Path.Combine(pair.RootDirectory, "replica"), serverId: 2, options, cancellationToken);
+            var replicaTask = LocalServer.StartAsync(binaries, Path.Combine(pair.RootDirectory, "replica"), serverId: 2, options, cancellationToken, options.ReplicaSettings);
             foreach (var task in new[] { primaryTask, replicaTask })
             {
                 try { pair.servers.Add(await task.ConfigureAwait(false)); }
@@ -167,6 +167,8 @@ public sealed class LocalReplicaPairOptions
     public bool GtidStrictMode { get; init; } = true;
     /// <summary>Extra lines for the [mysqld] section of both servers.</summary>
     public IReadOnlyList<string> ExtraSettings { get; init; } = Array.Empty<string>();
+    /// <summary>my.cnf lines for the replica alone, after ExtraSettings (a later line wins): e.g. its binlog on another disk.</summary>
+    public IReadOnlyList<string> ReplicaSettings { get; init; } = Array.Empty<string>();
 }
 
 public sealed class SandboxUnavailableException(string message) : Exception(message);

@@ -36,20 +36,20 @@ sealed class LocalServer : IAsyncDisposable
     public int ProcessId { get; private set; }
 
     public static async Task<LocalServer> StartAsync(ServerBinaries binaries, string directory, int serverId,
-        LocalReplicaPairOptions options, CancellationToken cancellationToken)
+        LocalReplicaPairOptions options, CancellationToken cancellationToken, IReadOnlyList<string>? ownSettings = null)
     {
         Directory.CreateDirectory(directory);
         var port = LocalReplicaPair.FreePort();
         var server = new LocalServer(directory, new ServerEndpoint("127.0.0.1", port, LocalReplicaPair.AdminUser, ""));
         var config = Path.Combine(directory, "my.cnf");
-        await File.WriteAllTextAsync(config, server.Config(binaries, serverId, port, options), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(config, server.Config(binaries, serverId, port, options, ownSettings ?? Array.Empty<string>()), cancellationToken).ConfigureAwait(false);
         await server.InitializeAsync(binaries, config, cancellationToken).ConfigureAwait(false);
         server.Launch(binaries, config);
         await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
 
-    string Config(ServerBinaries binaries, int serverId, int port, LocalReplicaPairOptions options)
+    string Config(ServerBinaries binaries, int serverId, int port, LocalReplicaPairOptions options, IReadOnlyList<string> ownSettings)
     {
         var lines = new List<string>
         {
@@ -83,6 +83,7 @@ sealed class LocalServer : IAsyncDisposable
             lines.AddRange(new[] { "gtid_mode=ON", "enforce_gtid_consistency=ON", "log_replica_updates=ON", "mysqlx=OFF", "skip-replica-start=OFF" });
         }
         lines.AddRange(options.ExtraSettings);
+        lines.AddRange(ownSettings);
         return string.Join("\n", lines) + "\n";
     }
 

@@ -72,6 +72,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.ResumeRefused => ("ResumeRefused", ErrorCategory.InvalidOperation),
                     FlushErrorKind.AlreadyRunning => ("FlushAlreadyRunning", ErrorCategory.ResourceBusy),
                     FlushErrorKind.Unexpected => ("UnexpectedError", ErrorCategory.InvalidOperation),
+                    FlushErrorKind.DiskFull => ("BinlogDiskFull", ErrorCategory.ResourceUnavailable),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),

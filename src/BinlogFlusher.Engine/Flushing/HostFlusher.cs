@@ -160,6 +160,8 @@ namespace BinlogFlusher.Engine.Flushing
             var results = new ConcurrentDictionary<JournalTable, TableFlushResult>();
             Exception? failure = null;
             FlushException? lockedOut = null;
+            var diskWatchdog = new DiskFullWatchdog(context);
+            using var stopForDisk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
                 if (!options.NoReplicaStop)
@@ -194,12 +196,25 @@ namespace BinlogFlusher.Engine.Flushing
                 listener.Verbose($"{plan.Settings.Target}: binlog start {result.BinlogStart}");
                 context.ReportHostProgress("Flushing tables");
 
-                await RunTablesAsync(context, work, results, cancellationToken).ConfigureAwait(false);
+                using var tablesDone = new CancellationTokenSource();
+                var watching = Task.Run(() => diskWatchdog.WatchAsync(stopForDisk, tablesDone.Token));
+                try
+                {
+                    await RunTablesAsync(context, work, results, stopForDisk.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    tablesDone.Cancel();
+                    await watching.ConfigureAwait(false);
+                }
             }
             catch (Exception exception)
             {
                 // Every failure, our own bugs included: once a table may be aside, it is put back before anything else.
-                failure = exception;
+                // Stopped for a full disk, the killed INSERT ends in the server's own write error (3, errno 28), not as cancelled.
+                failure = diskWatchdog.StoppedRunBecause is { } waiting && !cancellationToken.IsCancellationRequested
+                    ? new FlushException(FlushErrorKind.DiskFull, $"the binlog disk is full: the server waited for disk space longer than {options.DiskFullTimeout.TotalSeconds:0} s ({waiting}), so the run was stopped", exception)
+                    : exception;
             }
 
             if (failure is not null)
@@ -227,7 +242,9 @@ namespace BinlogFlusher.Engine.Flushing
                     listener.Warning($"{plan.Settings.Target}: read_only stays as the run set it while tables are aside; Restore-BinlogFlushState puts it back with them.");
                 else if (await ReadOnlyGuard.PutBackAsync(control, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
                     listener.Verbose($"{plan.Settings.Target}: read_only is {readOnly} again");
-                if (options.StartReplica)
+                if (options.StartReplica && diskWatchdog.StoppedRunBecause is not null)
+                    listener.Warning($"{plan.Settings.Target}: replication was not started: its writes would fill the binlog disk again. Free space first, then start it.");
+                else if (options.StartReplica)
                 {
                     // Only what this run stopped: a channel stopped before the run stays as its owner left it.
                     foreach (var name in journal.ChannelsStoppedByRun.Distinct())
@@ -237,7 +254,7 @@ namespace BinlogFlusher.Engine.Flushing
                 result.ReplicationAfter = ServerFactsState(channelsAfter);
                 // A cron job that forgets -StartReplica leaves the replica lagging: say so, with the way to start it.
                 var leftStopped = channelsAfter.Where(c => !c.SqlRunning && journal.ChannelsStoppedByRun.Contains(c.Name)).ToList();
-                if (leftStopped.Count > 0)
+                if (leftStopped.Count > 0 && diskWatchdog.StoppedRunBecause is null)
                 {
                     var warning = $"{plan.Settings.Target}: the run left the replication SQL thread stopped, so the replica falls behind its source: " +
                                   $"start it with {string.Join("; ", leftStopped.Select(c => plan.Facts.Dialect.StartReplicaSqlThread(c.Name)))}, or give -StartReplica next time.";
@@ -271,6 +288,9 @@ namespace BinlogFlusher.Engine.Flushing
                     : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") +
                       (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; {range}" : $" The {range}");
                 result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
+                if (result.ErrorKind == FlushErrorKind.DiskFull)
+                    result.Error += $" The binlog may end in a truncated event after {result.BinlogEnd?.ToString() ?? "the last position read"}: check it with mariadb-binlog (mysqlbinlog) before a consumer reads it. " +
+                                    "Free space on the binlog disk, start replication, then flush again.";
             }
             file.Update(j =>
             {

@@ -53,6 +53,8 @@ namespace BinlogFlusher.Engine.Planning
         public string? StateDirectory { get; set; }
         public int LockWaitTimeoutSeconds { get; set; } = 5;
         public int RenameAttempts { get; set; } = 5;
+        /// <summary>How long the server may wait for disk space (a full binlog disk) in the run's sessions before the run stops and puts the tables back.</summary>
+        public TimeSpan DiskFullTimeout { get; set; } = TimeSpan.FromSeconds(30);
         public int ReconnectAttempts { get; set; } = 3;
         /// <summary>How long a lost connection is tried again (with backoff) before the run gives up: long enough to outlast a server restart.</summary>
         public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromSeconds(DefaultReconnectTimeoutSeconds);
