@@ -79,6 +79,5 @@ static class Report
             Console.WriteLine(string.Create(culture, $"{(table.Schema + "." + table.Table),-40} {table.Status,-10} {table.Rows,10} {table.Chunks,7} {table.Duration.TotalSeconds,8:0.00}"));
         foreach (var table in result.Tables.Where(t => t.MayRepeat.Count > 0))
             Console.WriteLine($"May appear twice: {string.Join("; ", table.MayRepeat)}");
-        if (result.Error is not null) Console.WriteLine("Error: " + CliWording.ForCli(result.Error));
     }
 }

@@ -85,9 +85,8 @@ sealed class FlushCommand
         listener.EndLine();
         Report.Print(result);
         if (result.Status == FlushStatus.Completed) return ExitCodes.Done;
+        // Once, on stderr: it ends with the host's state and the command to run next (recover, when a table is aside).
         Say.Error($"{settings.Target}: {(result.Status == FlushStatus.Interrupted ? "" : "the flush failed: ")}{result.Error}");
-        if (result.Tables.Any(t => t.Status is TableFlushStatus.Failed or TableFlushStatus.NotStarted && t.Error is not null))
-            Say.Error($"Some table could not be put back; see the report, then run: binlog-flusher recover --host {settings.Target} --hashfile {result.StateFile}");
         return ExitCodes.FailedAndRestored;
     }
 

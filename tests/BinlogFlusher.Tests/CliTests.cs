@@ -283,7 +283,11 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
 
         Assert.True(exit == 1, cli.Text);
         Assert.Contains(cli.Lines, l => l == "Status:        Interrupted");
-        Assert.Contains(cli.ErrorLines, l => l.Contains("every table was put back", StringComparison.OrdinalIgnoreCase));
+        // The error once, on stderr, ending with the host's state and what to do next.
+        var error = Assert.Single(cli.Lines, l => l.Contains("every table was put back", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(error, cli.ErrorLines);
+        Assert.EndsWith("holds a partial snapshot: flush again for a complete one.", error);
+        Assert.DoesNotContain(cli.Lines, l => l.StartsWith("Error:", StringComparison.Ordinal));
         await AssertTablesIntactAsync();
 
         // Nothing is left unfinished: tomorrow's cron run would start.

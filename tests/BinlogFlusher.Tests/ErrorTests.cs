@@ -23,6 +23,7 @@ public sealed class ErrorTests
         { FlushErrorKind.ServerError, "ServerError", ErrorCategory.InvalidOperation },
         { FlushErrorKind.AlreadyRunning, "FlushAlreadyRunning", ErrorCategory.ResourceBusy },
         { FlushErrorKind.Unexpected, "UnexpectedError", ErrorCategory.InvalidOperation },
+        { FlushErrorKind.DiskFull, "BinlogDiskFull", ErrorCategory.ResourceUnavailable },
     };
 
     [Theory]

@@ -219,7 +219,8 @@ namespace BinlogFlusher.Engine.Flushing
 
             if (failure is not null)
             {
-                listener.Warning($"{plan.Settings.Target}: {(failure is OperationCanceledException ? "interrupted" : "failed: " + failure.Message)}; restoring every table.");
+                // What failed is said once, in the result: this only says why the put-back that follows takes time.
+                listener.Warning($"{plan.Settings.Target}: {(failure is OperationCanceledException ? "interrupted" : "the run failed")}; putting every table back.");
                 try
                 {
                     control = await AliveAsync(context, control).ConfigureAwait(false);
@@ -282,11 +283,13 @@ namespace BinlogFlusher.Engine.Flushing
             if (failure is not null)
             {
                 var putBack = aside.Count == 0;
-                var range = $"the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot.";
+                // Each message ends with the state the host is in and what to do next.
+                var range = $"the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot";
+                var next = failure is OperationCanceledException ? "flush again for a complete one." : "fix the cause, then flush again.";
                 result.Error = failure is OperationCanceledException
-                    ? "Interrupted" + (putBack ? $"; every table was put back. The {range}" : $". The {range}")
+                    ? "Interrupted" + (putBack ? $"; every table was put back. The {range}: {next}" : $". The {range}.")
                     : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") +
-                      (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; {range}" : $" The {range}");
+                      (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; {range}: {next}" : $" The {range}.");
                 result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
                 if (result.ErrorKind == FlushErrorKind.DiskFull)
                     result.Error += $" The binlog may end in a truncated event after {result.BinlogEnd?.ToString() ?? "the last position read"}: check it with mariadb-binlog (mysqlbinlog) before a consumer reads it. " +
