@@ -23,6 +23,8 @@ namespace BinlogFlusher.Engine
         Unexpected,
         /// <summary>The server waited for disk space (a full binlog disk) longer than the run allows: stopped and put back.</summary>
         DiskFull,
+        /// <summary>The state file could not be written during the run: stopped and put back (the server's record is current).</summary>
+        StateFileWriteFailed,
     }
 
     /// <summary>An expected failure with a message that names the problem and the fix.</summary>

@@ -14,6 +14,7 @@ sealed class LocalServer : IAsyncDisposable
         "while kill -0 \"$owner\" 2>/dev/null && kill -0 \"$server\" 2>/dev/null; do sleep 0.3; done; " +
         "kill -9 \"$server\" 2>/dev/null; wait \"$server\" 2>/dev/null; " +
         "if kill -0 \"$owner\" 2>/dev/null && [ -e \"$dir/restarting\" ]; then exit 0; fi; " +
+        "if kill -0 \"$owner\" 2>/dev/null; then tail -n 15 \"$dir/error.log\" >\"$dir.lastlog\" 2>/dev/null; fi; " +
         "rm -rf \"$dir\"; rmdir \"$(dirname \"$dir\")\" 2>/dev/null; exit 0";
 
     ServerBinaries? binaries;
@@ -37,6 +38,23 @@ sealed class LocalServer : IAsyncDisposable
 
     public static async Task<LocalServer> StartAsync(ServerBinaries binaries, string directory, int serverId,
         LocalReplicaPairOptions options, CancellationToken cancellationToken, IReadOnlyList<string>? ownSettings = null)
+    {
+        // A free port can be taken by another process between choosing it and the server binding it: try a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(binaries, directory, serverId, options, cancellationToken, ownSettings).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException exception) when (attempt < 3 && exception.Message.Contains("exited while starting", StringComparison.Ordinal))
+            {
+                await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    static async Task<LocalServer> StartOnceAsync(ServerBinaries binaries, string directory, int serverId,
+        LocalReplicaPairOptions options, CancellationToken cancellationToken, IReadOnlyList<string>? ownSettings)
     {
         Directory.CreateDirectory(directory);
         var port = LocalReplicaPair.FreePort();
@@ -185,7 +203,16 @@ sealed class LocalServer : IAsyncDisposable
 
     string ReadErrorLog()
     {
-        try { return File.Exists(ErrorLog) ? "Server log: " + string.Join("\n", File.ReadLines(ErrorLog).TakeLast(15)) : ""; }
+        // A server that exited has its folder removed by its watchdog, which keeps the log's tail beside it.
+        var kept = Directory_.TrimEnd(Path.DirectorySeparatorChar) + ".lastlog";
+        try
+        {
+            if (File.Exists(ErrorLog)) return "Server log: " + string.Join("\n", File.ReadLines(ErrorLog).TakeLast(15));
+            if (!File.Exists(kept)) return "";
+            var text = File.ReadAllText(kept);
+            File.Delete(kept);
+            return "Server log: " + text;
+        }
         catch (IOException) { return ""; }
     }
 

@@ -73,6 +73,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.AlreadyRunning => ("FlushAlreadyRunning", ErrorCategory.ResourceBusy),
                     FlushErrorKind.Unexpected => ("UnexpectedError", ErrorCategory.InvalidOperation),
                     FlushErrorKind.DiskFull => ("BinlogDiskFull", ErrorCategory.ResourceUnavailable),
+                    FlushErrorKind.StateFileWriteFailed => ("StateFileWriteFailed", ErrorCategory.WriteError),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),

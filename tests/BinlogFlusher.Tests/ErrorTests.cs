@@ -24,6 +24,7 @@ public sealed class ErrorTests
         { FlushErrorKind.AlreadyRunning, "FlushAlreadyRunning", ErrorCategory.ResourceBusy },
         { FlushErrorKind.Unexpected, "UnexpectedError", ErrorCategory.InvalidOperation },
         { FlushErrorKind.DiskFull, "BinlogDiskFull", ErrorCategory.ResourceUnavailable },
+        { FlushErrorKind.StateFileWriteFailed, "StateFileWriteFailed", ErrorCategory.WriteError },
     };
 
     [Theory]

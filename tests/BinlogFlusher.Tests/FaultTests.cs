@@ -1,6 +1,7 @@
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.State;
 using BinlogFlusher.Tests.Infrastructure;
 using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 
@@ -80,6 +81,36 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(folder, "*.tmp-*"));
         Assert.Equal(binlog, (await servers.BinlogStatusAsync(servers.Replica))[0][1]);
         Assert.Equal("Running", await ReplicationStateAsync());
+    }
+
+    [Fact]
+    public async Task AStateFileDiskThatFillsMidRunStopsItPutsEveryTableBackAndStillWritesTheFinalStatus()
+    {
+        var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");
+        await using var disk = await Tmpfs.MountAsync("1m");
+        var state = Path.Combine(disk.Path, "state.json");
+        var release = Path.Combine(folder, "release");
+        File.WriteAllText(Path.Combine(folder, "my.cnf"), $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
+        using var cli = CliProcess.Start(new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = "Twin", ["BINLOGFLUSHER_TEST_RELEASE"] = release },
+            "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", Path.Combine(folder, "my.cnf"), "--db", "bf_shop", "--state-file", state);
+        await cli.WaitForLineAsync(l => l == "STOPPED AT Twin", TimeSpan.FromSeconds(60));
+
+        await disk.FillAsync();
+        File.WriteAllText(release, "");
+        var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(exit == 1, cli.Text);
+        // The summary is printed, with the replication state; the error once, with the host's state and what to do.
+        Assert.Contains(cli.Lines, l => l == "Status:        Failed");
+        Assert.Contains(cli.Lines, l => l.StartsWith("Replication:   Running -> ", StringComparison.Ordinal));
+        var error = Assert.Single(cli.ErrorLines, l => l.Contains($"the state file '{state}' could not be written"));
+        Assert.Contains("Every table was put back", error);
+        Assert.EndsWith("fix the cause, then flush again.", error);
+        Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+        // The last write went in place, into the room every write keeps: the state file's status is final.
+        Assert.Equal("Failed", FlushJournal.Load(state).Status);
+        Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp-*"));
     }
 
     [Fact]

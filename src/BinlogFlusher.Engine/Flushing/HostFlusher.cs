@@ -270,7 +270,7 @@ namespace BinlogFlusher.Engine.Flushing
 
             // A table still aside failed, whatever else happened, and says how it is put back.
             var aside = journal.Tables.Where(IsAside).ToList();
-            var repair = $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}'";
+            var repair = file.Stale ? $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -Discover" : $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -StateFile '{file.Path}'";
             foreach (var entry in aside)
             {
                 var left = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);
@@ -301,6 +301,13 @@ namespace BinlogFlusher.Engine.Flushing
                 j.Status = result.Status.ToString();
                 if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
             });
+            if (!file.TryWriteInPlace())
+            {
+                var stale = $"The state file '{file.Path}' could not be written ({file.WriteFailure?.Message}) and shows an earlier phase; the server's own record is current: " +
+                            $"Restore-BinlogFlushState -HostName {plan.Settings.Target} -Discover reads it.";
+                listener.Warning($"{plan.Settings.Target}: {stale}");
+                result.Error = result.Error is null ? stale : result.Error.TrimEnd() + " " + stale;
+            }
             JournalWrites = file.Writes;
             result.BinlogRanges = journal.BinlogRanges.ToList();
             result.Tables = journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
