@@ -114,6 +114,38 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConnectionLostDuringAChunkBoundaryQueryIsReconnectedAndTheCopyGoesOn()
+    {
+        // A string key: every chunk's upper key comes from a boundary query on the backup.
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.named (code VARCHAR(12) PRIMARY KEY, note VARCHAR(20))",
+            "INSERT INTO bf_shop.named SELECT CONCAT('k', LPAD(seq, 6, '0')), 'n' FROM bf_shop.seq_1_to_5000");
+        var before = await TableState.ReadAsync(servers.Replica, "bf_shop", "named");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "named" } }, ChunkSize = 1000, StateFile = Path.Combine(folder, "boundary.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        var boundaries = 0;
+        var listener = new WarningListener();
+        var flusher = new HostFlusher(plan, listener)
+        {
+            PhaseReached = async point =>
+            {
+                // Before the third boundary query the server drops the copy's connection.
+                if (point != "Boundary" || ++boundaries != 3) return;
+                var worker = await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT connection_id FROM _binlogflusher.journal WHERE table_name = 'named'");
+                await ReplicaPairFixture.ExecuteAsync(servers.Replica, $"KILL CONNECTION {worker}");
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.True(result.Status == FlushStatus.Completed, result.Error);
+        Assert.True(boundaries > 3, "the boundary queries went on after the reconnect");
+        Assert.Contains(listener.Warnings, w => w.Contains("the connection was lost during the copy of bf_shop.named"));
+        Assert.Equal(5000, Assert.Single(result.Tables).Rows);
+        Assert.Equal(before, await TableState.ReadAsync(servers.Replica, "bf_shop", "named"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
     public void ResumingARunThatCompletedSaysThereIsNothingToResume()
     {
         var state = Path.Combine(folder, "done.json");

@@ -217,6 +217,7 @@ namespace BinlogFlusher.Engine.Flushing
                     return upperValue < maxKey ? new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], upperValue) } : null;
                 }
                 var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                await context.ReachedAsync("Boundary").ConfigureAwait(false);
                 var boundary = await session.QueryAsync(
                     $"SELECT {keyList} FROM {backup}{forceIndex}{lower} ORDER BY {keyList} LIMIT 1 OFFSET {chunkRows - 1}",
                     cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
