@@ -50,68 +50,49 @@ sealed class RecoverCommand
     async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var settings = connection.Resolve(parse);
-        var stateFile = parse.GetValue(hashFile) is { } file ? Path.GetFullPath(file) : null;
-        var request = new RestoreRequest { StateFile = stateFile, Discover = parse.GetValue(discover), Selection = selection.Selection(parse) };
+        var request = new RestoreRequest
+        {
+            StateFile = parse.GetValue(hashFile) is { } file ? Path.GetFullPath(file) : null,
+            Discover = parse.GetValue(discover),
+            Selection = selection.Selection(parse),
+        };
+        var dryRunOnly = parse.GetValue(dryRun);
+        var options = new RestoreOptions { StopReplica = replica.StopReplica(parse), StartReplica = replica.StartReplica(parse), DryRun = dryRunOnly };
         var listener = new ConsoleListener(parse.GetValue(verbose));
         await using var restore = await HostRestore.OpenAsync(settings, listener.Verbose, cancellationToken);
-        var plan = await restore.PlanAsync(request, cancellationToken);
-        // A killed flush's statements can still be running on the server: stop them first, then look again.
-        if (plan.RunConnections.Count > 0 && !parse.GetValue(dryRun))
-        {
-            Console.Error.WriteLine($"{settings.Target}: stopping {plan.RunConnections.Count} connection(s) the interrupted flush left running.");
-            await restore.StopRunConnectionsAsync(plan, cancellationToken);
-            plan = await restore.PlanAsync(request, cancellationToken);
-        }
+        if (dryRunOnly) Console.WriteLine($"Dry run on {settings.Target}: nothing is changed.");
+        var result = await restore.RunAsync(request, options, new CliRestoreListener(listener, dryRunOnly), cancellationToken);
 
-        foreach (var warning in plan.Warnings) Say.Warning($"{settings.Target}: {warning}");
-        foreach (var orphan in plan.Orphans)
-            Say.Warning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
-        if (parse.GetValue(dryRun))
+        if (result.ReadOnly is { } readOnly) Console.WriteLine(readOnly.Message);
+        if (dryRunOnly && result.Plan.NeedsChange && options.StopReplica) Console.WriteLine("Replication: the SQL thread would be stopped first.");
+        if (!result.Plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
+        foreach (var conflict in result.Conflicts) Say.Error($"{settings.Target}: {conflict.Message}");
+        if (result.Interrupted)
         {
-            var planned = plan.Steps.Count(s => s.Verdict == RestoreAction.Conflict);
-            Console.WriteLine($"Dry run on {settings.Target}: nothing is changed.");
-            foreach (var step in plan.Steps)
-                Print(step, step.NeedsChange ? "Would restore" : step.Verdict.ToString(), step.NeedsChange ? step.Description + "." : step.Message);
-            if (plan.NeedsChange && replica.StopReplica(parse)) Console.WriteLine("Replication: the SQL thread would be stopped first.");
-            if (!plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
-            return planned == 0 ? ExitCodes.Done : ExitCodes.FailedAndRestored;
-        }
-
-        var done = new List<RestoreStep>();
-        var stopped = false;
-        var interrupted = false;
-        foreach (var step in plan.Steps)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                interrupted = true;
-                break;
-            }
-            if (step.NeedsChange)
-            {
-                if (!stopped && replica.StopReplica(parse)) await restore.StopReplicationAsync();
-                stopped = true;
-                await restore.ApplyAsync(step); // never cancelled half way; decided again if the server changed since the plan
-                if (step.Verdict != RestoreAction.Conflict) done.Add(step);
-            }
-            else if (step.Verdict == RestoreAction.AlreadyRestored)
-            {
-                done.Add(step);
-            }
-            Print(step, step.Verdict.ToString(), step.Message);
-        }
-        if (await restore.FinishAsync(plan, done, stateFile) is { } readOnly) Console.WriteLine(readOnly.Message);
-        if (replica.StartReplica(parse) && !interrupted) await restore.StartReplicationAsync();
-
-        if (!plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
-        var conflicts = plan.Steps.Where(s => s.Verdict == RestoreAction.Conflict).ToList();
-        foreach (var conflict in conflicts) Say.Error($"{settings.Target}: {conflict.Message}");
-        if (interrupted)
-        {
-            Say.Error($"{settings.Target}: interrupted after {done.Count} of {plan.Steps.Count} table(s); run the same recover again to finish.");
+            Say.Error($"{settings.Target}: interrupted after {result.Done} of {result.Plan.Steps.Count} table(s); run the same recover again to finish.");
             return ExitCodes.FailedAndRestored;
         }
-        return conflicts.Count == 0 ? ExitCodes.Done : ExitCodes.FailedAndRestored;
+        return result.Conflicts.Count == 0 ? ExitCodes.Done : ExitCodes.FailedAndRestored;
+    }
+
+    /// <summary>The restore's questions and news on the console: --dry-run answers no to every change.</summary>
+    sealed class CliRestoreListener(ConsoleListener console, bool dryRun) : IRestoreListener
+    {
+        public Task<bool> ConfirmAsync(RestoreConfirmation kind, string target, string action)
+        {
+            if (!dryRun && kind == RestoreConfirmation.StopRunConnections) Console.Error.WriteLine($"{target}: {action}.");
+            return Task.FromResult(!dryRun);
+        }
+
+        public void Warning(string message) => console.Warning(message);
+
+        public void Verbose(string message) => console.Verbose(message);
+
+        public void Outcome(RestoreStep step, RestoreAction action, string message)
+        {
+            if (dryRun && step.NeedsChange) Print(step, "Would restore", step.Description + ".");
+            else Print(step, action.ToString(), message);
+        }
     }
 
     static void Print(RestoreStep step, string verdict, string message) =>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Restoring;
@@ -50,73 +51,41 @@ namespace BinlogFlusher.Commands
 
         void RestoreHost(Engine.Connection.ConnectionSettings settings)
         {
-            var stateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile);
-            var statements = new List<string>();
-            var restore = HostRestore.OpenAsync(settings, statements.Add, stopping.Token).GetAwaiter().GetResult();
-            try
-            {
-                RestoreHost(settings, restore, stateFile, statements);
-            }
-            finally
-            {
-                restore.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-        }
-
-        void RestoreHost(Engine.Connection.ConnectionSettings settings, HostRestore restore, string? stateFile, List<string> statements)
-        {
             var request = new RestoreRequest
             {
-                StateFile = stateFile,
+                StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
                 Discover = Discover,
                 Selection = Selection,
             };
-            var plan = restore.PlanAsync(request, stopping.Token).GetAwaiter().GetResult();
-            FlushVerbose(statements, settings.Target);
-            // A killed flush's statements can still be running on the server: stop them first, then look again.
-            if (plan.RunConnections.Count > 0 && ShouldProcess(settings.Target, $"Stop {plan.RunConnections.Count} connection(s) the interrupted flush left running (KILL CONNECTION {string.Join(", ", plan.RunConnections)})"))
+            var options = new RestoreOptions { StopReplica = !NoReplicaStop, StartReplica = StartReplica, DryRun = WhatIfInEffect() };
+            var dispatcher = new PipelineDispatcher();
+            var listener = new CmdletRestoreListener(this, dispatcher, settings);
+            dispatcher.Run(async () =>
             {
-                restore.StopRunConnectionsAsync(plan, stopping.Token).GetAwaiter().GetResult();
-                plan = restore.PlanAsync(request, stopping.Token).GetAwaiter().GetResult();
-                FlushVerbose(statements, settings.Target);
-            }
+                await using var restore = await HostRestore.OpenAsync(settings, sql => dispatcher.Post(() => WriteVerbose($"{settings.Target}: {sql}")), stopping.Token).ConfigureAwait(false);
+                var result = await restore.RunAsync(request, options, listener, stopping.Token).ConfigureAwait(false);
+                if (result.ReadOnly is { } readOnly) dispatcher.Post(() => { if (readOnly.PutBack) WriteVerbose(readOnly.Message); else WriteWarning(readOnly.Message); });
+                return result;
+            });
+        }
 
-            foreach (var warning in plan.Warnings) WriteWarning($"{settings.Target}: {warning}");
-            foreach (var orphan in plan.Orphans)
-                WriteWarning($"{settings.Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
-            if (!plan.NeedsChange)
-                WriteVerbose($"{settings.Target}: nothing to restore; every table is in place.");
+        /// <summary>-WhatIf, given or by $WhatIfPreference: the server's record and the state file stay as they are too.</summary>
+        bool WhatIfInEffect() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? whatIf is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
-            var done = new List<RestoreStep>();
-            var replicationStopped = false;
-            foreach (var step in plan.Steps)
+        /// <summary>The restore's questions and news, carried out on the pipeline thread.</summary>
+        sealed class CmdletRestoreListener(RestoreBinlogFlushStateCommand cmdlet, PipelineDispatcher dispatcher, Engine.Connection.ConnectionSettings settings) : IRestoreListener
+        {
+            public Task<bool> ConfirmAsync(RestoreConfirmation kind, string target, string action) => dispatcher.AskAsync(() => cmdlet.ShouldProcess(target, action));
+
+            public void Warning(string message) => dispatcher.Post(() => cmdlet.WriteWarning(message));
+
+            public void Verbose(string message) => dispatcher.Post(() => cmdlet.WriteVerbose(message));
+
+            public void Outcome(RestoreStep step, RestoreAction action, string message) => dispatcher.Post(() =>
             {
-                var action = step.Verdict;
-                if (step.NeedsChange)
-                {
-                    if (!ShouldProcess($"{step.Entry.Schema}.{step.Entry.Table} on {settings.Target}", step.Description))
-                    {
-                        action = RestoreAction.Skipped;
-                    }
-                    else
-                    {
-                        if (!replicationStopped && !NoReplicaStop)
-                        {
-                            restore.StopReplicationAsync().GetAwaiter().GetResult();
-                            replicationStopped = true;
-                        }
-                        restore.ApplyAsync(step).GetAwaiter().GetResult();
-                        // Decided again when a killed flush's last statement landed after the plan (see HostRestore.ApplyAsync).
-                        action = step.Verdict;
-                        if (action != RestoreAction.Conflict) done.Add(step);
-                    }
-                }
-                else if (step.Verdict == RestoreAction.AlreadyRestored)
-                {
-                    done.Add(step);
-                }
-                FlushVerbose(statements, settings.Target);
-                WriteObject(OutputObjects.Typed(new RestoreOutcome
+                cmdlet.WriteObject(OutputObjects.Typed(new RestoreOutcome
                 {
                     HostName = settings.Host,
                     Port = settings.Port,
@@ -124,27 +93,11 @@ namespace BinlogFlusher.Commands
                     Table = step.Entry.Table,
                     BackupTable = step.Entry.BackupTable,
                     Action = action,
-                    Message = action == RestoreAction.Skipped ? "Not confirmed; left as it is." : step.Message,
+                    Message = message,
                 }, "BinlogFlusher.RestoreOutcome"));
                 if (action == RestoreAction.Conflict)
-                    WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {step.Message}"), settings.Target));
-            }
-            if (ShouldProcessQuietly() && restore.FinishAsync(plan, done, stateFile).GetAwaiter().GetResult() is { } readOnly)
-            {
-                if (readOnly.PutBack) WriteVerbose(readOnly.Message);
-                else WriteWarning(readOnly.Message);
-            }
-            if (StartReplica && ShouldProcess(settings.Target, "Start the replication SQL thread")) restore.StartReplicationAsync().GetAwaiter().GetResult();
-            FlushVerbose(statements, settings.Target);
-        }
-
-        // Bookkeeping (the server's record, the state file) follows what was done; under -WhatIf nothing was.
-        bool ShouldProcessQuietly() => !(MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true });
-
-        void FlushVerbose(List<string> statements, string target)
-        {
-            foreach (var sql in statements) WriteVerbose($"{target}: {sql}");
-            statements.Clear();
+                    cmdlet.WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {message}"), settings.Target));
+            });
         }
 
         protected override void StopProcessing() => stopping.Cancel();

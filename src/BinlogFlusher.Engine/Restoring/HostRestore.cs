@@ -35,7 +35,7 @@ namespace BinlogFlusher.Engine.Restoring
     }
 
     /// <summary>Puts a host back after an interrupted flush: plan (reads only), then apply step by step, then finish.</summary>
-    public sealed class HostRestore : IAsyncDisposable
+    public sealed partial class HostRestore : IAsyncDisposable
     {
         readonly ServerSession session;
         readonly StateRestorer restorer;
