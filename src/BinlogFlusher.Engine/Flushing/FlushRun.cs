@@ -59,13 +59,8 @@ namespace BinlogFlusher.Engine.Flushing
         async Task OpenRunAsync(CancellationToken cancellationToken)
         {
             control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            var rows = Journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t =>
-                $"({SqlText.Literal(Journal.RunId)}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)}, {SqlText.Literal(t.BackupTable)}, 'Pending', {SqlText.Literal(file.Path)}, CONNECTION_ID())");
-            var statements = new List<string> { "SET SESSION sql_log_bin = 0" };
-            statements.AddRange(StateJournalSchema.CreateStatements());
-            statements.Add($"INSERT INTO {StateJournalSchema.QualifiedTable} (run_id, table_schema, table_name, backup_name, phase, state_file, connection_id) VALUES {string.Join(", ", rows)} " +
-                           "ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), table_name = VALUES(table_name), phase = VALUES(phase), state_file = VALUES(state_file), connection_id = VALUES(connection_id)");
-            await control.ExecuteAsync(string.Join("; ", statements), CancellationToken.None).ConfigureAwait(false);
+            var pending = Journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t => new TableMove(t.Schema, t.Table, t.BackupTable)).ToList();
+            await control.ExecuteAsync(WriteStatements.OpenRun(Journal.RunId, file.Path, pending), CancellationToken.None).ConfigureAwait(false);
         }
 
         /// <summary>From stopping replication to the last table flushed; the failure, if any (every failure: our own bugs too).</summary>
@@ -326,7 +321,7 @@ namespace BinlogFlusher.Engine.Flushing
                 await control.DisposeAsync().ConfigureAwait(false);
                 var fresh = await context.ReopenSessionAsync("the control connection was lost").ConfigureAwait(false);
                 reopenedControls.Add(fresh);
-                await fresh.ExecuteAsync("SET SESSION sql_log_bin = 0", CancellationToken.None).ConfigureAwait(false);
+                await fresh.ExecuteAsync(WriteStatements.Unlogged, CancellationToken.None).ConfigureAwait(false);
                 try
                 {
                     await RunLock.AcquireAsync(fresh, CancellationToken.None).ConfigureAwait(false);

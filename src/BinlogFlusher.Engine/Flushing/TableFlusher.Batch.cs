@@ -35,8 +35,9 @@ namespace BinlogFlusher.Engine.Flushing
         {
             var clock = Stopwatch.StartNew();
             var entries = tables.Select(t => t.Entry).ToList();
-            var originals = tables.Select(t => SqlText.Qualified(t.Candidate.Schema, t.Candidate.Name)).ToList();
-            var backups = tables.Select(t => SqlText.Qualified(t.Candidate.Schema, t.Entry.BackupTable)).ToList();
+            var moves = entries.Select(Move).ToList();
+            var originals = moves.Select(m => m.Original).ToList();
+            var backups = moves.Select(m => m.BackupQualified).ToList();
             var all = Enumerable.Range(0, tables.Count).ToList();
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,27 +48,24 @@ namespace BinlogFlusher.Engine.Flushing
 
             await EnterPhaseAsync(entries, TablePhase.Renamed).ConfigureAwait(false);
             // One try: a metadata lock on any one of them holds the whole rename, so the caller flushes each table on its own instead.
-            await RenameOutAsync(entries, $"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; RENAME TABLE {string.Join(", ", all.Select(i => originals[i] + " TO " + backups[i]))}", attempts: 1).ConfigureAwait(false);
+            await RenameOutAsync(entries, WriteStatements.RenameOut(moves), attempts: 1).ConfigureAwait(false);
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the tables are out of place: the caller restores them whatever happens.
             entries.ForEach(e => e.CreateAttempted = true);
             await EnterPhaseAsync(entries, TablePhase.Created).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; SET SESSION sql_log_bin = 1; " +
-                                       string.Join("; ", all.Select(i => $"USE {SqlText.Identifier(tables[i].Candidate.Schema)}; {loggedCreates[i]}")), CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.LoggedCreates(moves, loggedCreates), CancellationToken.None).ConfigureAwait(false);
             context.Journal.Update(_ => entries.ForEach(e => e.CreateLogged = true));
             await context.ReachedAsync("Created").ConfigureAwait(false);
 
             await EnterPhaseAsync(entries, TablePhase.Twin).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; DROP TABLE {string.Join(", ", originals)}; " +
-                                       string.Join("; ", tables.Select(t => TableDefinitions.BlackholeTwin(t.Candidate.Table))), CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.Twins(moves, tables.Select(t => TableDefinitions.BlackholeTwin(t.Candidate.Table)).ToList()), CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("Twin").ConfigureAwait(false);
 
             // Counted first: a table holding more than a chunk after all (its estimate was off) is copied in chunks on its own.
             entries.ForEach(e => e.CopyStarted = true);
             await EnterPhaseAsync(entries, TablePhase.Copying).ConfigureAwait(false);
-            var counted = await session.QueryResultSetsAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; " +
-                                                             string.Join("; ", backups.Select(b => $"SELECT COUNT(*) FROM {b}")), cancellationToken).ConfigureAwait(false);
+            var counted = await session.QueryResultSetsAsync($"{ServerPhase(entries)}; " + string.Join("; ", backups.Select(b => $"SELECT COUNT(*) FROM {b}")), cancellationToken).ConfigureAwait(false);
             var counts = counted.Select(rows => Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture)).ToList();
             var chunkRows = tables.Select(t => context.Options.ChunkRows(t.Candidate.Table)).ToList();
             var together = all.Where(i => counts[i] <= chunkRows[i] || tables[i].Candidate.ChunkKey.Count == 0).ToList();
@@ -78,8 +76,8 @@ namespace BinlogFlusher.Engine.Flushing
                 try
                 {
                     // One autocommit INSERT ... SELECT a table, each its own binlog transaction; ROW_COUNT() says what each wrote.
-                    var copied = await session.QueryResultSetsAsync("SET SESSION sql_log_bin = 1; " +
-                                                                    string.Join("; ", together.Select(i => $"{InsertAll(tables[i].Candidate.Table, originals[i], backups[i])}; SELECT ROW_COUNT()")),
+                    var copied = await session.QueryResultSetsAsync(WriteStatements.Logged + "; " +
+                                                                    string.Join("; ", together.Select(i => $"{InsertAll(tables[i].Candidate.Table, entries[i])}; SELECT ROW_COUNT()")),
                         cancellationToken).ConfigureAwait(false);
                     foreach (var (i, rows) in together.Zip(copied, (i, set) => (i, Convert.ToInt64(set[0][0], CultureInfo.InvariantCulture))))
                     {
@@ -112,7 +110,7 @@ namespace BinlogFlusher.Engine.Flushing
             }
             await context.ReachedAsync("Copied").ConfigureAwait(false);
 
-            await RestoreAsync(entries, originals, backups).ConfigureAwait(false);
+            await RestoreAsync(entries).ConfigureAwait(false);
 
             return entries.Select(e => TableFlushResult.Of(e, TableFlushStatus.Flushed, clock.Elapsed)).ToList();
         }

@@ -37,8 +37,9 @@ namespace BinlogFlusher.Engine.Flushing
         {
             var clock = Stopwatch.StartNew();
             var table = candidate.Table;
-            var original = SqlText.Qualified(table.Schema, table.Name);
-            var backup = SqlText.Qualified(table.Schema, entry.BackupTable);
+            var move = Move(entry);
+            var original = move.Original;
+            var backup = move.BackupQualified;
 
             cancellationToken.ThrowIfCancellationRequested();
             var inspector = new ServerInspector(session);
@@ -47,7 +48,7 @@ namespace BinlogFlusher.Engine.Flushing
                 context.Dialect.CheckConstraintNamesAreSchemaWide);
 
             await EnterPhaseAsync(entry, TablePhase.Renamed).ConfigureAwait(false);
-            await RenameOutAsync(new[] { entry }, $"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; RENAME TABLE {original} TO {backup}", context.Options.RenameAttempts).ConfigureAwait(false);
+            await RenameOutAsync(new[] { entry }, WriteStatements.RenameOut(new[] { move }), context.Options.RenameAttempts).ConfigureAwait(false);
             await context.ReachedAsync("Renamed").ConfigureAwait(false);
 
             // From here on the table is out of place: the caller restores it whatever happens.
@@ -57,14 +58,13 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 entry.CreateAttempted = true;
                 await EnterPhaseAsync(entry, TablePhase.Created).ConfigureAwait(false);
-                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; SET SESSION sql_log_bin = 1; USE {SqlText.Identifier(table.Schema)}; {loggedCreate}", CancellationToken.None).ConfigureAwait(false);
+                await session.ExecuteAsync(WriteStatements.LoggedCreates(new[] { move }, new[] { loggedCreate }), CancellationToken.None).ConfigureAwait(false);
                 context.Journal.Update(_ => entry.CreateLogged = true);
                 await context.ReachedAsync("Created").ConfigureAwait(false);
             }
 
             await EnterPhaseAsync(entry, TablePhase.Twin).ConfigureAwait(false);
-            var dropLogged = resuming ? "" : $"DROP TABLE {original}; ";
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}; {dropLogged}{TableDefinitions.BlackholeTwin(table)}", CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.Twins(new[] { move }, new[] { TableDefinitions.BlackholeTwin(table) }, dropFirst: !resuming), CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("Twin").ConfigureAwait(false);
 
             await CopyAsync(candidate, entry, backup, original, cancellationToken).ConfigureAwait(false);
@@ -78,21 +78,24 @@ namespace BinlogFlusher.Engine.Flushing
                 if (backupRows != entry.RowsCopied) throw RowCountMismatch(table, entry.RowsCopied, backupRows);
             }
 
-            await RestoreAsync(new[] { entry }, new[] { original }, new[] { backup }).ConfigureAwait(false);
+            await RestoreAsync(new[] { entry }).ConfigureAwait(false);
             return TableFlushResult.Of(entry, TableFlushStatus.Flushed, clock.Elapsed);
         }
 
         /// <summary>Drops the twins and renames the backups back (one RENAME TABLE for all of them), journaled as for one table.</summary>
-        async Task RestoreAsync(IReadOnlyList<JournalTable> entries, IReadOnlyList<string> originals, IReadOnlyList<string> backups)
+        async Task RestoreAsync(IReadOnlyList<JournalTable> entries)
         {
+            var moves = entries.Select(Move).ToList();
             await EnterPhaseAsync(entries, TablePhase.Restoring).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}; DROP TABLE {string.Join(", ", originals)}", CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.DropTwins(moves), CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
-            await RenameWithRetryAsync($"SET SESSION sql_log_bin = 0; RENAME TABLE {string.Join(", ", backups.Zip(originals, (b, o) => b + " TO " + o))}").ConfigureAwait(false);
+            await RenameWithRetryAsync(WriteStatements.RenameBack(moves)).ConfigureAwait(false);
             foreach (var entry in entries) entry.Flushed = true;
             await EnterPhaseAsync(entries, TablePhase.Restored).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}", CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.Phase(moves, TablePhase.Restored), CancellationToken.None).ConfigureAwait(false);
         }
+
+        static TableMove Move(JournalTable entry) => new TableMove(entry.Schema, entry.Table, entry.BackupTable);
 
         Task EnterPhaseAsync(JournalTable entry, TablePhase phase) => EnterPhaseAsync(new[] { entry }, phase);
 
@@ -118,10 +121,7 @@ namespace BinlogFlusher.Engine.Flushing
             await Task.CompletedTask.ConfigureAwait(false);
         }
 
-        static string ServerPhase(JournalTable entry) => ServerPhase(new[] { entry });
-
-        static string ServerPhase(IReadOnlyList<JournalTable> entries) =>
-            StateJournalSchema.SetPhase(entries.Select(e => (e.Schema, e.BackupTable)), entries[0].Phase);
+        static string ServerPhase(IReadOnlyList<JournalTable> entries) => WriteStatements.Phase(entries.Select(Move).ToList(), entries[0].Phase);
 
         /// <summary>RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a few times.</summary>
         async Task RenameWithRetryAsync(string sql, int attempts = 0)
@@ -158,7 +158,7 @@ namespace BinlogFlusher.Engine.Flushing
                 {
                     foreach (var entry in entries) entry.Phase = TablePhase.Pending;
                 });
-                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entries)}", CancellationToken.None).ConfigureAwait(false);
+                await session.ExecuteAsync(ServerPhase(entries), CancellationToken.None).ConfigureAwait(false);
                 var inspector = new ServerInspector(session);
                 var holders = new List<string>();
                 // A batch's tables are each tried alone next, and the one still locked then is described.
@@ -174,7 +174,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task CopyAsync(FlushCandidate candidate, JournalTable entry, string backup, string original, CancellationToken cancellationToken)
         {
             var table = candidate.Table;
-            var insert = "SET SESSION sql_log_bin = 1; " + InsertAll(table, original, backup);
+            var insert = WriteStatements.Logged + "; " + InsertAll(table, entry);
             var reconnects = 0;
 
             if (candidate.ChunkKey.Count == 0)
@@ -183,7 +183,7 @@ namespace BinlogFlusher.Engine.Flushing
                 entry.RowsCopied = 0;
                 entry.CopyStarted = true;
                 await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
-                await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+                await session.ExecuteAsync(ServerPhase(new[] { entry }), CancellationToken.None).ConfigureAwait(false);
                 var rows = await WithReconnectAsync(() => ExecuteChunkAsync(insert, Array.Empty<MySqlParameter>(), cancellationToken),
                     $"all rows of {table.Schema}.{table.Name} (copied in one statement)", entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
                 entry.RowsCopied = rows;
@@ -247,7 +247,7 @@ namespace BinlogFlusher.Engine.Flushing
             entry.PendingChunkUpper = upper?.Select(KeyCodec.Encode).ToList();
             entry.CopyStarted = true;
             await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; {ServerPhase(entry)}", CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(ServerPhase(new[] { entry }), CancellationToken.None).ConfigureAwait(false);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -320,12 +320,7 @@ namespace BinlogFlusher.Engine.Flushing
         static FlushException RowCountMismatch(TableInfo table, long written, long holds) => new FlushException(FlushErrorKind.RowCountMismatch,
             $"{table.Schema}.{table.Name}: {written} rows were written to the binlog but the table holds {holds}. The table was restored; flush it again.");
 
-        /// <summary>Every row of the backup into the twin, every column named (invisible ones too).</summary>
-        static string InsertAll(TableInfo table, string original, string backup)
-        {
-            var columns = SqlText.IdentifierList(table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
-            return $"INSERT INTO {original} ({columns}) SELECT {columns} FROM {backup}";
-        }
+        static string InsertAll(TableInfo table, JournalTable entry) => WriteStatements.InsertAll(Move(entry), table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
 
         /// <summary>
         /// Runs a copy step; when the connection is lost, reconnects and runs it again, a bounded number of times. A lost

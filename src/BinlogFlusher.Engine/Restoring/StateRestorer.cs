@@ -110,11 +110,7 @@ namespace BinlogFlusher.Engine.Restoring
         public async Task ApplyAsync(RestoreStep step)
         {
             var entry = step.Entry;
-            var original = SqlText.Qualified(entry.Schema, entry.Table);
-            var statements = new List<string> { "SET SESSION sql_log_bin = 0" };
-            if (step.DropOriginal) statements.Add("DROP TABLE " + original);
-            if (step.RenameBack) statements.Add($"RENAME TABLE {SqlText.Qualified(entry.Schema, entry.BackupTable)} TO {original}");
-            await session.ExecuteAsync(string.Join("; ", statements), CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.RestoreStep(new TableMove(entry.Schema, entry.Table, entry.BackupTable), step.DropOriginal, step.RenameBack), CancellationToken.None).ConfigureAwait(false);
         }
 
         /// <summary>Marks the server's record of these tables as restored (unlogged), where that record exists.</summary>
@@ -126,9 +122,7 @@ namespace BinlogFlusher.Engine.Restoring
                 $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {SqlText.Literal(StateJournalSchema.Name)} AND TABLE_NAME = {SqlText.Literal(StateJournalSchema.Table)}",
                 CancellationToken.None).ConfigureAwait(false);
             if (Convert.ToInt64(exists) == 0) return;
-            var keys = string.Join(", ", list.Select(e => $"({SqlText.Literal(e.Schema)}, {SqlText.Literal(e.BackupTable)})"));
-            await session.ExecuteAsync($"SET SESSION sql_log_bin = 0; UPDATE {StateJournalSchema.QualifiedTable} SET phase = 'Restored' WHERE (table_schema, backup_name) IN ({keys})",
-                CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.MarkRestored(list.Select(e => (e.Schema, e.BackupTable))), CancellationToken.None).ConfigureAwait(false);
         }
 
         async Task<bool> IsEmptyAsync(string schema, string table, CancellationToken cancellationToken) =>

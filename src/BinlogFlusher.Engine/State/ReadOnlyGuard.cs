@@ -22,9 +22,7 @@ namespace BinlogFlusher.Engine.State
         public static async Task<bool> TurnOnAsync(ServerSession session, string runId, CancellationToken cancellationToken)
         {
             if (await IsOnAsync(session, cancellationToken).ConfigureAwait(false)) return false;
-            var record = new[] { "SET SESSION sql_log_bin = 0" }.Concat(StateJournalSchema.CreateStatements())
-                .Concat(new[] { $"REPLACE INTO {StateJournalSchema.QualifiedSettingTable} (name, value, run_id) VALUES ({SqlText.Literal(Setting)}, 'OFF', {SqlText.Literal(runId)})" });
-            await session.ExecuteAsync(string.Join("; ", record), CancellationToken.None).ConfigureAwait(false);
+            await session.ExecuteAsync(WriteStatements.RecordSetting(Setting, "OFF", runId), CancellationToken.None).ConfigureAwait(false);
             try
             {
                 await session.ExecuteAsync("SET GLOBAL read_only = ON", CancellationToken.None).ConfigureAwait(false);
@@ -55,10 +53,9 @@ namespace BinlogFlusher.Engine.State
         {
             if (await RecordedAsync(session, cancellationToken).ConfigureAwait(false) is not { } value) return null;
             // Only ever a value this tool wrote; anything else is not sent to the server.
-            var put = value.Equals("ON", StringComparison.OrdinalIgnoreCase) ? "ON" : "OFF";
-            await session.ExecuteAsync($"SET GLOBAL read_only = {put}; SET SESSION sql_log_bin = 0; DELETE FROM {StateJournalSchema.QualifiedSettingTable} WHERE name = {SqlText.Literal(Setting)}",
-                CancellationToken.None).ConfigureAwait(false);
-            return put;
+            var on = value.Equals("ON", StringComparison.OrdinalIgnoreCase);
+            await session.ExecuteAsync(WriteStatements.PutReadOnlyBack(Setting, on), CancellationToken.None).ConfigureAwait(false);
+            return on ? "ON" : "OFF";
         }
 
         /// <summary>The read_only value a run recorded before turning it ON, or null when no run's change is pending.</summary>
