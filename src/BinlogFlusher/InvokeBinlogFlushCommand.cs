@@ -157,7 +157,6 @@ namespace BinlogFlusher.Commands
                         WriteWarning($"{settings.Target}: the run in {StateFile} is complete, every table was flushed: there is nothing to resume.");
                     continue;
                 }
-                if (approved.Count == 0) continue;
 
                 var flusher = new HostFlusher(plan, queue);
                 var target = settings.Target;

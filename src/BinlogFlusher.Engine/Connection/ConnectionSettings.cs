@@ -33,16 +33,6 @@ namespace BinlogFlusher.Engine.Connection
         /// <summary>host:port, the name used in messages, journals and progress.</summary>
         public string Target => Host + ":" + Port.ToString(CultureInfo.InvariantCulture);
 
-        public ConnectionSettings WithHost(string host, int port) => new ConnectionSettings(host, port, User, Password)
-        {
-            Socket = Socket,
-            SslMode = SslMode,
-            SslCa = SslCa,
-            SslCert = SslCert,
-            SslKey = SslKey,
-            ConnectTimeoutSeconds = ConnectTimeoutSeconds,
-        };
-
         internal string BuildConnectionString()
         {
             var builder = new MySqlConnectionStringBuilder

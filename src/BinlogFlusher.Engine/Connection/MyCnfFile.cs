@@ -19,7 +19,6 @@ namespace BinlogFlusher.Engine.Connection
         public string Path { get; }
         public string? User => Get("user");
         internal string? Password => Get("password");
-        public string? Host => Get("host");
         public string? Socket => Get("socket");
         public string? SslMode => Get("ssl-mode");
         public string? SslCa => Get("ssl-ca");

@@ -199,7 +199,6 @@ namespace BinlogFlusher.Engine.Flushing
             var keyNames = candidate.ChunkKey.Select(c => c.Name).ToList();
             var keyList = SqlText.IdentifierList(keyNames);
             var forceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
-            entry.ChunkKeyColumns = keyNames;
 
             // A single integer key is chunked by value while it is dense: chunkRows consecutive integers hold at most
             // chunkRows rows, so no boundary query walks the key first (that walk is one more read of the whole table).

@@ -110,7 +110,9 @@ namespace BinlogFlusher.Engine.Flushing
         /// What the workers take, in the journal's order: a table on its own, or small tables together (at most
         /// TableFlusher.BatchTables of them, and by their estimates no more than one chunk of rows in all).
         /// </summary>
-        List<List<JournalTable>> Units(List<JournalTable> work)
+        List<List<JournalTable>> Units(List<JournalTable> work) => Units(work, candidates, plan.Options);
+
+        internal static List<List<JournalTable>> Units(IEnumerable<JournalTable> work, IReadOnlyDictionary<(string, string), FlushCandidate> candidates, FlushOptions options)
         {
             var units = new List<List<JournalTable>>();
             List<JournalTable>? batch = null;
@@ -118,12 +120,12 @@ namespace BinlogFlusher.Engine.Flushing
             foreach (var entry in work)
             {
                 var candidate = candidates[(entry.Schema, entry.Table)];
-                if (!TableFlusher.Batchable(candidate, entry, plan.Options))
+                if (!TableFlusher.Batchable(candidate, entry, options))
                 {
                     units.Add(new List<JournalTable> { entry });
                     continue;
                 }
-                if (batch is null || batch.Count >= TableFlusher.BatchTables || batchRows + candidate.Table.EstimatedRows > plan.Options.ChunkSize)
+                if (batch is null || batch.Count >= TableFlusher.BatchTables || batchRows + candidate.Table.EstimatedRows > options.ChunkSize)
                 {
                     units.Add(batch = new List<JournalTable>());
                     batchRows = 0;

@@ -12,28 +12,6 @@ using MySqlConnector;
 
 namespace BinlogFlusher.Engine.Restoring
 {
-    public sealed class RestoreRequest
-    {
-        /// <summary>A state file written by Invoke-BinlogFlush, or the old tool's rollback file.</summary>
-        public string? StateFile { get; set; }
-        /// <summary>Find what to restore from the server's own record and the backup tables it holds.</summary>
-        public bool Discover { get; set; }
-        public FlushSelection Selection { get; set; } = new FlushSelection();
-    }
-
-    public sealed class RestorePlan
-    {
-        public IReadOnlyList<RestoreStep> Steps { get; set; } = Array.Empty<RestoreStep>();
-        /// <summary>Backup tables no record explains: reported, never touched.</summary>
-        public IReadOnlyList<string> Orphans { get; set; } = Array.Empty<string>();
-        public FlushJournal? Journal { get; set; }
-        /// <summary>Connections of the interrupted run that still run statements on the server (a kill -9 does not stop them).</summary>
-        public IReadOnlyList<long> RunConnections { get; set; } = Array.Empty<long>();
-        public bool NeedsChange => Steps.Any(s => s.NeedsChange);
-        /// <summary>What the user should know about how the plan was made (a state file that was not there).</summary>
-        public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
-    }
-
     /// <summary>Puts a host back after an interrupted flush: plan (reads only), then apply step by step, then finish.</summary>
     public sealed partial class HostRestore : IAsyncDisposable
     {

@@ -8,45 +8,6 @@ using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Engine.Restoring
 {
-    public enum RestoreAction { Restored, AlreadyRestored, Conflict, Skipped }
-
-    /// <summary>A table to put back: from a state file, the old tool's rollback file, or the server's own record.</summary>
-    public sealed class RestoreEntry
-    {
-        public string Schema { get; set; } = "";
-        public string Table { get; set; } = "";
-        public string BackupTable { get; set; } = "";
-        /// <summary>The journal's phase; null when unknown (legacy file, a backup found by name).</summary>
-        public TablePhase? Phase { get; set; }
-        public string Source { get; set; } = "";
-    }
-
-    /// <summary>What restoring one table takes, decided from what the server holds now.</summary>
-    public sealed class RestoreStep
-    {
-        public RestoreEntry Entry { get; set; } = null!;
-        public bool DropOriginal { get; set; }
-        public bool RenameBack { get; set; }
-        public RestoreAction Verdict { get; set; }
-        public string Message { get; set; } = "";
-        public bool NeedsChange => DropOriginal || RenameBack;
-        /// <summary>ShouldProcess text: what will be done.</summary>
-        public string Description => (DropOriginal ? $"Drop the flush's table {Entry.Schema}.{Entry.Table}, then " : "")
-                                     + (RenameBack ? $"rename {Entry.Schema}.{Entry.BackupTable} back to {Entry.Table}" : "nothing");
-    }
-
-    public sealed class RestoreOutcome
-    {
-        public string HostName { get; set; } = "";
-        public int Port { get; set; }
-        public string Schema { get; set; } = "";
-        public string Table { get; set; } = "";
-        public string BackupTable { get; set; } = "";
-        public RestoreAction Action { get; set; }
-        public string Message { get; set; } = "";
-        public override string ToString() => $"{HostName}:{Port} {Schema}.{Table}: {Action}";
-    }
-
     /// <summary>Puts tables back, without logging: drop the BLACKHOLE twin (or the empty table the flush created), rename the backup back.</summary>
     public sealed class StateRestorer
     {

@@ -4,27 +4,6 @@ using System.Linq;
 
 namespace BinlogFlusher.Engine.Server
 {
-    /// <summary>One replication connection (MariaDB named connection or MySQL channel).</summary>
-    public sealed class ReplicationChannel
-    {
-        public string Name { get; set; } = "";
-        public bool IoRunning { get; set; }
-        public bool SqlRunning { get; set; }
-        public string SourceHost { get; set; } = "";
-        public int SourcePort { get; set; }
-        public string? LastError { get; set; }
-        public override string ToString() => (Name.Length == 0 ? "" : Name + ": ") + $"source {SourceHost}:{SourcePort}, IO {(IoRunning ? "running" : "stopped")}, SQL {(SqlRunning ? "running" : "stopped")}";
-    }
-
-    /// <summary>Where the binlog is: file, position and GTID position (null where GTIDs are not used).</summary>
-    public sealed class BinlogCoordinates
-    {
-        public string File { get; set; } = "";
-        public long Position { get; set; }
-        public string? GtidPosition { get; set; }
-        public override string ToString() => File + ":" + Position + (string.IsNullOrEmpty(GtidPosition) ? "" : " (GTID " + GtidPosition + ")");
-    }
-
     /// <summary>What the flush needs to know about a server before it touches anything.</summary>
     public sealed class ServerFacts
     {

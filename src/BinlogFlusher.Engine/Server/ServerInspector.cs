@@ -1,4 +1,5 @@
 using System;
+using BinlogFlusher.Engine.State;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;

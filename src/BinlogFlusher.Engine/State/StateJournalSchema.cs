@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BinlogFlusher.Engine.Server;
 
-namespace BinlogFlusher.Engine
+namespace BinlogFlusher.Engine.State
 {
     /// <summary>
     /// The server's own record of a flush: a small table written without logging, so a host can be repaired

@@ -5,37 +5,6 @@ using System.Threading.Tasks;
 
 namespace BinlogFlusher.Engine.Restoring
 {
-    /// <summary>What a restore asks its front end to confirm: the cmdlet's ShouldProcess, the CLI's dry run.</summary>
-    public enum RestoreConfirmation { StopRunConnections, Step, StartReplication }
-
-    /// <summary>How a front end takes part in a restore. Called from the engine's threads: the front end marshals.</summary>
-    public interface IRestoreListener
-    {
-        Task<bool> ConfirmAsync(RestoreConfirmation kind, string target, string action);
-        void Warning(string message);
-        void Verbose(string message);
-        /// <summary>A step's outcome: what was done (or would be, Skipped when not confirmed), and why.</summary>
-        void Outcome(RestoreStep step, RestoreAction action, string message);
-    }
-
-    public sealed class RestoreOptions
-    {
-        public bool StopReplica { get; set; } = true;
-        public bool StartReplica { get; set; }
-        /// <summary>Nothing is changed, not even the server's record or the state file (-WhatIf, --dry-run).</summary>
-        public bool DryRun { get; set; }
-    }
-
-    public sealed class RestoreRunResult
-    {
-        public RestorePlan Plan { get; set; } = new RestorePlan();
-        public int Done { get; set; }
-        /// <summary>Cancelled between two steps: the rest is left for the same restore run again.</summary>
-        public bool Interrupted { get; set; }
-        public IReadOnlyList<RestoreStep> Conflicts { get; set; } = new List<RestoreStep>();
-        public ReadOnlyOutcome? ReadOnly { get; set; }
-    }
-
     public sealed partial class HostRestore
     {
         /// <summary>

@@ -1,0 +1,17 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace BinlogFlusher.Engine.Restoring
+{
+    public sealed class RestoreRunResult
+    {
+        public RestorePlan Plan { get; set; } = new RestorePlan();
+        public int Done { get; set; }
+        /// <summary>Cancelled between two steps: the rest is left for the same restore run again.</summary>
+        public bool Interrupted { get; set; }
+        public IReadOnlyList<RestoreStep> Conflicts { get; set; } = new List<RestoreStep>();
+        public ReadOnlyOutcome? ReadOnly { get; set; }
+    }
+}

@@ -1,0 +1,19 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using BinlogFlusher.Engine.Server;
+
+namespace BinlogFlusher.Engine.State
+{
+    /// <summary>A key value with its type, so a resume binds exactly what the server returned.</summary>
+    public sealed class KeyValue
+    {
+        public string Type { get; set; } = "";
+        public string? Value { get; set; }
+    }
+}
