@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Planning;
 
@@ -20,7 +19,7 @@ namespace BinlogFlusher.Commands
                 var options = new FlushOptions { Selection = Selection };
                 try
                 {
-                    var plan = HostPlan.ReadAsync(settings, options, null, CancellationToken.None).GetAwaiter().GetResult();
+                    var plan = RunEngine(settings.Target, (verbose, _, stop) => HostPlan.ReadAsync(settings, options, verbose, stop));
                     foreach (var candidate in plan.Candidates) WriteObject(OutputObjects.Candidate(settings, candidate));
                 }
                 catch (Exception exception) when (FlushException.Classify(exception) is not null)

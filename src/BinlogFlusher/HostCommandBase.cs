@@ -1,13 +1,41 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Connection;
 
 namespace BinlogFlusher.Commands
 {
-    /// <summary>The connection parameters every cmdlet shares: hosts from the pipeline, -Port, -Credential, -MyCnf.</summary>
-    public abstract class HostCommandBase : PSCmdlet
+    /// <summary>
+    /// What every cmdlet shares: hosts from the pipeline, -Port, -Credential, -MyCnf; a stop (Ctrl+C) that cancels the
+    /// engine's work; and engine calls run off the pipeline thread while what they report is written on it.
+    /// </summary>
+    public abstract class HostCommandBase : PSCmdlet, IDisposable
     {
+        readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the pipeline stops.</summary>
+        protected CancellationToken StopToken => stopping.Token;
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        public void Dispose()
+        {
+            stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>
+        /// Runs engine work to its end: the statements it sends are verbose records ("host: SQL"), written on the
+        /// pipeline thread as they come, as is anything else the work posts to the dispatcher.
+        /// </summary>
+        private protected T RunEngine<T>(string target, Func<Action<string>, PipelineDispatcher, CancellationToken, Task<T>> work)
+        {
+            var dispatcher = new PipelineDispatcher();
+            return dispatcher.Run(() => work(sql => dispatcher.Post(() => WriteVerbose($"{target}: {sql}")), dispatcher, StopToken));
+        }
+
         /// <summary>Replica hosts: 'host' or 'host:port'.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName", "Server", "SqlInstance")]

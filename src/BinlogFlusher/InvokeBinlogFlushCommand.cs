@@ -17,7 +17,6 @@ namespace BinlogFlusher.Commands
     public sealed class InvokeBinlogFlushCommand : SelectionCommandBase
     {
         readonly PipelineQueue queue = new PipelineQueue();
-        readonly CancellationTokenSource stopping = new CancellationTokenSource();
         readonly List<Task> running = new List<Task>();
         // Per host, the flush started last: a host never runs two flushes at once (tables piped one by one).
         readonly Dictionary<string, Task> runningByHost = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
@@ -86,7 +85,7 @@ namespace BinlogFlusher.Commands
             var givenHere = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var host in HostName)
             {
-                if (stopping.IsCancellationRequested) break;
+                if (StopToken.IsCancellationRequested) break;
                 // Misuse is said before anything about the host (a host that cannot be resolved would hide it).
                 if (Resume && StateFile is null)
                     Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
@@ -126,7 +125,7 @@ namespace BinlogFlusher.Commands
                 try
                 {
                     if (Resume) resume = Engine.State.FlushJournal.Load(options.StateFile!);
-                    plan = HostPlan.ReadAsync(settings, options, queue.Verbose, stopping.Token).GetAwaiter().GetResult();
+                    plan = HostPlan.ReadAsync(settings, options, queue.Verbose, StopToken).GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException)
                 {
@@ -164,7 +163,7 @@ namespace BinlogFlusher.Commands
                 {
                     try
                     {
-                        var result = await flusher.FlushAsync(approved, stopping.Token, resume).ConfigureAwait(false);
+                        var result = await flusher.FlushAsync(approved, StopToken, resume).ConfigureAwait(false);
                         finished.Enqueue(result);
                         queue.CompleteHost(target);
                         queue.Post(c =>
@@ -181,11 +180,13 @@ namespace BinlogFlusher.Commands
                         queue.Post(c => c.WriteError(ToErrorRecord(exception, target)));
                     }
                 });
+                // Its end wakes the pipeline thread, which waits on the queue rather than polling.
+                task.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
                 running.Add(task);
                 runningByHost[target] = task;
             }
             queue.Drain(this);
-            if (stopping.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+            if (StopToken.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
         }
 
         ErrorRecord StateFileForManyHosts() =>
@@ -206,7 +207,7 @@ namespace BinlogFlusher.Commands
 
         protected override void StopProcessing()
         {
-            stopping.Cancel();
+            base.StopProcessing();
             // Every host puts its tables back before the cmdlet returns; nothing may be written to a stopped pipeline.
             queue.DrainUntil(null, () => running.All(t => t.IsCompleted));
             // So the console (not the pipeline, $Error or $r, which a stop leaves untouched) says what happened.

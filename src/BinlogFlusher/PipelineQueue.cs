@@ -28,23 +28,24 @@ namespace BinlogFlusher.Commands
             while (items.TryTake(out var write)) write(cmdlet);
         }
 
+        /// <summary>Wakes DrainUntil to look at its condition again: posted when a host's work has ended.</summary>
+        public void Wake() => items.Add(_ => { });
+
         /// <summary>
-        /// Writes what is queued until <paramref name="done"/> says all work ended and the queue is empty. When the
-        /// pipeline stops meanwhile, it goes on waiting (writing nothing) so the work can put its tables back, then rethrows.
+        /// Writes what is queued until <paramref name="done"/> says all work ended and the queue is empty, waiting on the
+        /// queue (work that ends calls Wake) rather than polling it. When the pipeline stops meanwhile, it goes on waiting (writing nothing) so
+        /// the work can put its tables back, then rethrows.
         /// </summary>
         public void DrainUntil(Cmdlet? cmdlet, Func<bool> done)
         {
             PipelineStoppedException? stopped = null;
-            while (true)
+            while (!(done() && items.Count == 0))
             {
-                if (items.TryTake(out var write, 100))
-                {
-                    if (cmdlet is null) continue;
-                    try { write(cmdlet); }
-                    catch (PipelineStoppedException exception) { stopped = exception; cmdlet = null; }
-                    continue;
-                }
-                if (done() && items.Count == 0) break;
+                // StopProcessing's thread may wait here beside the pipeline thread and take the other's wake: a second
+                // bounds that, and a wake ends the wait at once otherwise.
+                if (!items.TryTake(out var write, TimeSpan.FromSeconds(1)) || cmdlet is null) continue;
+                try { write(cmdlet); }
+                catch (PipelineStoppedException exception) { stopped = exception; cmdlet = null; }
             }
             if (stopped is not null) throw stopped;
         }

@@ -16,8 +16,6 @@ namespace BinlogFlusher.Commands
     [OutputType("BinlogFlusher.RestoreOutcome")]
     public sealed class RestoreBinlogFlushStateCommand : SelectionCommandBase
     {
-        readonly CancellationTokenSource stopping = new CancellationTokenSource();
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("HashFile")]
         public string? StateFile { get; set; }
@@ -58,12 +56,10 @@ namespace BinlogFlusher.Commands
                 Selection = Selection,
             };
             var options = new RestoreOptions { StopReplica = !NoReplicaStop, StartReplica = StartReplica, DryRun = WhatIfInEffect() };
-            var dispatcher = new PipelineDispatcher();
-            var listener = new CmdletRestoreListener(this, dispatcher, settings);
-            dispatcher.Run(async () =>
+            RunEngine(settings.Target, async (verbose, dispatcher, stop) =>
             {
-                await using var restore = await HostRestore.OpenAsync(settings, sql => dispatcher.Post(() => WriteVerbose($"{settings.Target}: {sql}")), stopping.Token).ConfigureAwait(false);
-                var result = await restore.RunAsync(request, options, listener, stopping.Token).ConfigureAwait(false);
+                await using var restore = await HostRestore.OpenAsync(settings, verbose, stop).ConfigureAwait(false);
+                var result = await restore.RunAsync(request, options, new CmdletRestoreListener(this, dispatcher, settings), stop).ConfigureAwait(false);
                 if (result.ReadOnly is { } readOnly) dispatcher.Post(() => { if (readOnly.PutBack) WriteVerbose(readOnly.Message); else WriteWarning(readOnly.Message); });
                 return result;
             });
@@ -100,6 +96,5 @@ namespace BinlogFlusher.Commands
             });
         }
 
-        protected override void StopProcessing() => stopping.Cancel();
     }
 }

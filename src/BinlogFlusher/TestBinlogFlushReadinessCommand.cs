@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Planning;
 
@@ -26,7 +25,8 @@ namespace BinlogFlusher.Commands
                 if (!TryResolve(host, out var settings)) continue;
                 try
                 {
-                    var plan = HostPlan.ReadAsync(settings, new FlushOptions { Force = Force, Selection = Selection }, null, CancellationToken.None).GetAwaiter().GetResult();
+                    var options = new FlushOptions { Force = Force, Selection = Selection };
+                    var plan = RunEngine(settings.Target, (verbose, _, stop) => HostPlan.ReadAsync(settings, options, verbose, stop));
                     WriteObject(Detailed ? Report(plan) : plan.Ready);
                 }
                 catch (Exception exception) when (FlushException.Classify(exception) is not null)

@@ -114,14 +114,14 @@ public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifeti
     {
         await using var reader = await ReplicaPairFixture.OpenAsync(servers.Replica);
         await new MySqlConnector.MySqlCommand("START TRANSACTION; SELECT * FROM bf_shop.items;", reader).ExecuteNonQueryAsync();
-        var release = Task.Run(async () =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(6.5));
-            await new MySqlConnector.MySqlCommand("COMMIT", reader).ExecuteNonQueryAsync();
-        });
 
-        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Confirm:$false", Variables(servers));
-        await release;
+        // The reader's transaction ends once the flush has said it waits for the lock: then its next attempt succeeds.
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Confirm:$false", Variables(servers), whileRunning: (shell, _) =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !shell.Streams.Warning.ToList().Any(w => w.Message.Contains("a metadata lock held the rename"))) Thread.Sleep(20);
+            new MySqlConnector.MySqlCommand("COMMIT", reader).ExecuteNonQuery();
+        });
 
         var result = SingleResult(run);
         Assert.Equal(FlushStatus.Completed, result.Status);
@@ -187,7 +187,7 @@ public sealed class PipelineTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(FlushStatus.Completed, r.Status));
         Assert.Equal(new[] { "items", "orders" }, results.Select(r => r.Tables.Single(t => t.Status == TableFlushStatus.Flushed).Table));
         // One after the other: the second began after the first ended.
-        Assert.True(string.CompareOrdinal(results[0].BinlogEnd!.File, results[1].BinlogStart!.File) < 0 || results[0].BinlogEnd!.Position <= results[1].BinlogStart!.Position);
+        Assert.True(BinlogOrder(results[0].BinlogEnd!, results[1].BinlogStart!) <= 0, $"{results[0].BinlogEnd} is after {results[1].BinlogStart}");
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         foreach (var result in results) File.Delete(result.StateFile);
     }

@@ -32,7 +32,20 @@ namespace BinlogFlusher.Engine.Server
             var connection = new MySqlConnection(settings.BuildConnectionString());
             try
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                // The driver honours the token while it connects, not while it waits for the server's greeting (up to
+                // ConnectTimeout): a stop ends that wait too, and closing the connection ends the open.
+                var opening = connection.OpenAsync(cancellationToken);
+                var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (cancellationToken.Register(() => stopped.TrySetResult(true)))
+                {
+                    if (await Task.WhenAny(opening, stopped.Task).ConfigureAwait(false) != opening)
+                    {
+                        // Left to end on its own (the server's greeting, or ConnectTimeout), then closed.
+                        _ = opening.ContinueWith(_ => connection.Dispose(), TaskScheduler.Default);
+                        throw new OperationCanceledException(cancellationToken);
+                    }
+                    await opening.ConfigureAwait(false);
+                }
             }
             catch (MySqlException exception)
             {

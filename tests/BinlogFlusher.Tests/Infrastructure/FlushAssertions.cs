@@ -59,6 +59,13 @@ public static class FlushAssertions
     public static Dictionary<string, Engine.Planning.ReadinessCheck> ChecksOf(PowerShellRun run) =>
         ((object[])run.Output.Single().Properties["Checks"].Value).Cast<Engine.Planning.ReadinessCheck>().ToDictionary(c => c.Name);
 
+    /// <summary>Binlog coordinates in the server's order: the file (numbered names sort as written), then the position.</summary>
+    public static int BinlogOrder(BinlogCoordinates a, BinlogCoordinates b)
+    {
+        var files = string.CompareOrdinal(a.File, b.File);
+        return files != 0 ? files : a.Position.CompareTo(b.Position);
+    }
+
     public static FlushResult SingleResult(PowerShellRun run)
     {
         Assert.True(run.Terminating is null, run.Terminating?.ToString());
