@@ -86,12 +86,7 @@ namespace BinlogFlusher.Commands
             foreach (var host in HostName)
             {
                 if (StopToken.IsCancellationRequested) break;
-                // Misuse is said before anything about the host (a host that cannot be resolved would hide it).
-                if (Resume && StateFile is null)
-                    Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
-                        "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
-                if (StateFile is not null && HostName.Length > 1)
-                    Misuse(StateFileForManyHosts());
+                CheckMisuse(host);
                 if (!TryResolve(host, out var settings)) continue;
                 if (!givenHere.Add(settings.Target))
                 {
@@ -101,92 +96,119 @@ namespace BinlogFlusher.Commands
                 hostsSeen.Add(settings.Target);
                 if (StateFile is not null && hostsSeen.Count > 1)
                     Misuse(StateFileForManyHosts());
-                var options = new FlushOptions
-                {
-                    Selection = Selection,
-                    Force = Force,
-                    NoReplicaStop = NoReplicaStop,
-                    StartReplica = StartReplica,
-                    ResetBinaryLogs = ResetBinaryLogs,
-                    GtidDomainId = GtidDomainId,
-                    ReconnectTimeout = TimeSpan.FromSeconds(ReconnectTimeout),
-                    ChunkSize = ChunkSize,
-                    ChunkBytes = ChunkBytes,
-                    ThrottleLimit = ThrottleLimit,
-                    StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
-                    StateDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-                };
+                var options = Options();
 
                 // A flush of this host still running (an earlier pipeline object): let it finish first.
                 if (runningByHost.TryGetValue(settings.Target, out var earlier)) queue.DrainUntil(this, () => earlier.IsCompleted);
-
-                HostPlan plan;
-                Engine.State.FlushJournal? resume = null;
-                try
+                if (!TryPlan(settings, options, out var plan, out var resume, out var stopped))
                 {
-                    if (Resume) resume = Engine.State.FlushJournal.Load(options.StateFile!);
-                    plan = HostPlan.ReadAsync(settings, options, queue.Verbose, StopToken).GetAwaiter().GetResult();
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                catch (Exception exception) when (FlushException.Classify(exception) is not null)
-                {
-                    queue.Drain(this);
-                    WriteError(ToErrorRecord(exception, settings.Target));
+                    if (stopped) break;
                     continue;
                 }
-                queue.Drain(this);
-                if (!plan.Ready)
-                {
-                    WriteError(ToErrorRecord(new FlushException(plan.RefusalKind, plan.RefusalMessage), settings.Target));
-                    continue;
-                }
-
-                // Asked here, on the pipeline thread, before this host's first rename.
-                if (ResetBinaryLogs && !(ShouldProcess(settings.Target, "Delete every binary log (" + plan.Facts.Dialect.ResetBinaryLogs + ")")
-                                         && (Force || ShouldContinue($"RESET deletes every binary log of {settings.Target}: binlog consumers lose their position. Continue?", "Reset binary logs"))))
-                    continue;
-                bool FlushedEarlier(FlushCandidate c) => resume?.Tables.Any(t => t.Flushed && t.Schema == c.Schema && t.Table == c.Name) == true;
-                var approved = plan.Candidates.Where(c => FlushedEarlier(c) || ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
-                if (!approved.Any(c => !FlushedEarlier(c)))
-                {
-                    if (resume is not null && plan.Candidates.All(FlushedEarlier))
-                        WriteWarning($"{settings.Target}: the run in {StateFile} is complete, every table was flushed: there is nothing to resume.");
-                    continue;
-                }
-
-                var flusher = new HostFlusher(plan, queue);
-                var target = settings.Target;
-                var task = Task.Run(async () =>
-                {
-                    try
-                    {
-                        var result = await flusher.FlushAsync(approved, StopToken, resume).ConfigureAwait(false);
-                        finished.Enqueue(result);
-                        queue.CompleteHost(target);
-                        queue.Post(c =>
-                        {
-                            c.WriteObject(OutputObjects.Typed(result, "BinlogFlusher.FlushResult"));
-                            if (result.Status != FlushStatus.Completed)
-                                c.WriteError(ToErrorRecord(new FlushException(result.ErrorKind ?? FlushErrorKind.ServerError, $"{target}: {result.Error}"), target));
-                        });
-                    }
-                    catch (Exception exception)
-                    {
-                        // Never let an exception escape a worker: it would end the PowerShell process.
-                        queue.CompleteHost(target);
-                        queue.Post(c => c.WriteError(ToErrorRecord(exception, target)));
-                    }
-                });
-                // Its end wakes the pipeline thread, which waits on the queue rather than polling.
-                task.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
-                running.Add(task);
-                runningByHost[target] = task;
+                if (Approved(settings, plan, resume) is { } approved) StartFlush(settings, plan, approved, resume);
             }
             queue.Drain(this);
             if (StopToken.IsCancellationRequested) queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
+        }
+
+        /// <summary>Misuse is said before anything about the host (a host that cannot be resolved would hide it).</summary>
+        void CheckMisuse(string host)
+        {
+            if (Resume && StateFile is null)
+                Misuse(new ErrorRecord(new ArgumentException("-Resume continues the run a state file describes: give it with -StateFile."),
+                    "ResumeWithoutStateFile", ErrorCategory.InvalidArgument, host));
+            if (StateFile is not null && HostName.Length > 1)
+                Misuse(StateFileForManyHosts());
+        }
+
+        FlushOptions Options() => new FlushOptions
+        {
+            Selection = Selection,
+            Force = Force,
+            NoReplicaStop = NoReplicaStop,
+            StartReplica = StartReplica,
+            ResetBinaryLogs = ResetBinaryLogs,
+            GtidDomainId = GtidDomainId,
+            ReconnectTimeout = TimeSpan.FromSeconds(ReconnectTimeout),
+            ChunkSize = ChunkSize,
+            ChunkBytes = ChunkBytes,
+            ThrottleLimit = ThrottleLimit,
+            StateFile = StateFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile),
+            StateDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        };
+
+        /// <summary>The host's plan (and the run to resume): false, with the error written, when it cannot be read or is not ready.</summary>
+        bool TryPlan(Engine.Connection.ConnectionSettings settings, FlushOptions options, out HostPlan plan, out Engine.State.FlushJournal? resume, out bool stopped)
+        {
+            plan = null!;
+            resume = null;
+            stopped = false;
+            try
+            {
+                if (Resume) resume = Engine.State.FlushJournal.Load(options.StateFile!);
+                plan = HostPlan.ReadAsync(settings, options, queue.Verbose, StopToken).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                stopped = true;
+                return false;
+            }
+            catch (Exception exception) when (FlushException.Classify(exception) is not null)
+            {
+                queue.Drain(this);
+                WriteError(ToErrorRecord(exception, settings.Target));
+                return false;
+            }
+            queue.Drain(this);
+            if (plan.Ready) return true;
+            WriteError(ToErrorRecord(new FlushException(plan.RefusalKind, plan.RefusalMessage), settings.Target));
+            return false;
+        }
+
+        /// <summary>The tables confirmed, asked here on the pipeline thread before this host's first rename; null when there is nothing to flush.</summary>
+        List<FlushCandidate>? Approved(Engine.Connection.ConnectionSettings settings, HostPlan plan, Engine.State.FlushJournal? resume)
+        {
+            if (ResetBinaryLogs && !(ShouldProcess(settings.Target, "Delete every binary log (" + plan.Facts.Dialect.ResetBinaryLogs + ")")
+                                     && (Force || ShouldContinue($"RESET deletes every binary log of {settings.Target}: binlog consumers lose their position. Continue?", "Reset binary logs"))))
+                return null;
+            bool FlushedEarlier(FlushCandidate c) => resume?.Tables.Any(t => t.Flushed && t.Schema == c.Schema && t.Table == c.Name) == true;
+            var approved = plan.Candidates.Where(c => FlushedEarlier(c) || ShouldProcess($"{c.Schema}.{c.Name} on {settings.Target}", "Flush the table's rows to the binary log")).ToList();
+            if (approved.Any(c => !FlushedEarlier(c))) return approved;
+            if (resume is not null && plan.Candidates.All(FlushedEarlier))
+                WriteWarning($"{settings.Target}: the run in {StateFile} is complete, every table was flushed: there is nothing to resume.");
+            return null;
+        }
+
+        /// <summary>The host's flush on a worker; its result and errors come back through the queue.</summary>
+        void StartFlush(Engine.Connection.ConnectionSettings settings, HostPlan plan, List<FlushCandidate> approved, Engine.State.FlushJournal? resume)
+        {
+            var flusher = new HostFlusher(plan, queue);
+            var target = settings.Target;
+            var task = Task.Run(async () =>
+            {
+                try
+                {
+                    var result = await flusher.FlushAsync(approved, StopToken, resume).ConfigureAwait(false);
+                    finished.Enqueue(result);
+                    queue.CompleteHost(target);
+                    queue.Post(c =>
+                    {
+                        c.WriteObject(OutputObjects.Typed(result, "BinlogFlusher.FlushResult"));
+                        if (result.Status != FlushStatus.Completed)
+                            c.WriteError(ToErrorRecord(new FlushException(result.ErrorKind ?? FlushErrorKind.ServerError, $"{target}: {result.Error}"), target));
+                    });
+                }
+                catch (Exception exception)
+                {
+                    // Never let an exception escape a worker: it would end the PowerShell process.
+                    queue.CompleteHost(target);
+                    queue.Post(c => c.WriteError(ToErrorRecord(exception, target)));
+                }
+            });
+            // Its end wakes the pipeline thread, which waits on the queue rather than polling.
+            task.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
+            running.Add(task);
+            runningByHost[target] = task;
         }
 
         ErrorRecord StateFileForManyHosts() =>
