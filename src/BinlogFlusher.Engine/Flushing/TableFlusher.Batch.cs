@@ -71,37 +71,7 @@ namespace BinlogFlusher.Engine.Flushing
             var together = all.Where(i => counts[i] <= chunkRows[i] || tables[i].Candidate.ChunkKey.Count == 0).ToList();
             var alone = all.Except(together).ToList();
             await context.ReachedAsync("BatchCounted").ConfigureAwait(false);
-            if (together.Count > 0)
-            {
-                try
-                {
-                    // One autocommit INSERT ... SELECT a table, each its own binlog transaction; ROW_COUNT() says what each wrote.
-                    var copied = await session.QueryResultSetsAsync(WriteStatements.Logged + "; " +
-                                                                    string.Join("; ", together.Select(i => $"{InsertAll(tables[i].Candidate.Table, entries[i])}; SELECT ROW_COUNT()")),
-                        cancellationToken).ConfigureAwait(false);
-                    foreach (var (i, rows) in together.Zip(copied, (i, set) => (i, Convert.ToInt64(set[0][0], CultureInfo.InvariantCulture))))
-                    {
-                        if (rows != counts[i]) throw RowCountMismatch(tables[i].Candidate.Table, rows, counts[i]);
-                        var entry = tables[i].Entry;
-                        entry.RowsCopied = rows;
-                        entry.Chunks = 1;
-                        if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = chunkRows[i];
-                        Interlocked.Add(ref context.RowsCopied, rows);
-                        ReportCopy(entry, tables[i].Candidate.Table);
-                    }
-                    context.Journal.Update(_ => { });
-                    await context.ReachedAsync("Chunk1").ConfigureAwait(false);
-                }
-                catch (MySqlException exception) when (FlushContext.IsConnectionLoss(exception, session) && !cancellationToken.IsCancellationRequested)
-                {
-                    // Which of the INSERTs ran is unknown: each table is copied again on its own, its rows reported as possibly twice in the binlog.
-                    foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
-                    context.Journal.Update(_ => { });
-                    context.Listener.Warning($"{context.Target}: the connection was lost while copying {together.Count} small tables together ({exception.Message}); reconnecting and copying each again. Their rows may appear twice in the binlog.");
-                    await ReconnectAsync($"the connection was lost while copying {together.Count} small tables together").ConfigureAwait(false);
-                    alone = all;
-                }
-            }
+            if (together.Count > 0 && !await CopyTogetherAsync(tables, entries, together, counts, chunkRows, cancellationToken).ConfigureAwait(false)) alone = all;
             foreach (var i in alone)
             {
                 var entry = tables[i].Entry;
@@ -113,6 +83,44 @@ namespace BinlogFlusher.Engine.Flushing
             await RestoreAsync(entries).ConfigureAwait(false);
 
             return entries.Select(e => TableFlushResult.Of(e, TableFlushStatus.Flushed, clock.Elapsed)).ToList();
+        }
+
+        /// <summary>
+        /// The tables of a batch that hold at most a chunk, each by one autocommit INSERT ... SELECT (its own binlog
+        /// transaction), in one round trip; false when the connection was lost and each must be copied again on its own.
+        /// </summary>
+        async Task<bool> CopyTogetherAsync(IReadOnlyList<(FlushCandidate Candidate, JournalTable Entry)> tables, List<JournalTable> entries, List<int> together,
+            List<long> counts, List<int> chunkRows, CancellationToken cancellationToken)
+        {
+            try
+            {
+                // One autocommit INSERT ... SELECT a table, each its own binlog transaction; ROW_COUNT() says what each wrote.
+                var copied = await session.QueryResultSetsAsync(WriteStatements.Logged + "; " +
+                                                                string.Join("; ", together.Select(i => $"{InsertAll(tables[i].Candidate.Table, entries[i])}; SELECT ROW_COUNT()")),
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var (i, rows) in together.Zip(copied, (i, set) => (i, Convert.ToInt64(set[0][0], CultureInfo.InvariantCulture))))
+                {
+                    if (rows != counts[i]) throw RowCountMismatch(tables[i].Candidate.Table, rows, counts[i]);
+                    var entry = tables[i].Entry;
+                    entry.RowsCopied = rows;
+                    entry.Chunks = 1;
+                    if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = chunkRows[i];
+                    Interlocked.Add(ref context.RowsCopied, rows);
+                    ReportCopy(entry, tables[i].Candidate.Table);
+                }
+                context.Journal.Update(_ => { });
+                await context.ReachedAsync("Chunk1").ConfigureAwait(false);
+                return true;
+            }
+            catch (MySqlException exception) when (FlushContext.IsConnectionLoss(exception, session) && !cancellationToken.IsCancellationRequested)
+            {
+                // Which of the INSERTs ran is unknown: each table is copied again on its own, its rows reported as possibly twice in the binlog.
+                foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
+                context.Journal.Update(_ => { });
+                context.Listener.Warning($"{context.Target}: the connection was lost while copying {together.Count} small tables together ({exception.Message}); reconnecting and copying each again. Their rows may appear twice in the binlog.");
+                await ReconnectAsync($"the connection was lost while copying {together.Count} small tables together").ConfigureAwait(false);
+                return false;
+            }
         }
     }
 }
