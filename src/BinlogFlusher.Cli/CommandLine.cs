@@ -27,6 +27,20 @@ static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var (root, help) = BuildCommands();
+        // No @response files: an argument that starts with @ means what it says, as it did for the old tool.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction)
+        {
+            UsageErrors(parse, args);
+            return ExitCodes.BadUsage;
+        }
+        return await InvokeAsync(parse);
+    }
+
+    /// <summary>The commands, each with its notes under --help; no command shows the overview as a usage error.</summary>
+    static (RootCommand Root, HelpWithNotes Help) BuildCommands()
+    {
         var notes = new Dictionary<Command, string>();
         var root = new RootCommand("binlog-flusher: write a full snapshot of a MySQL/MariaDB replica's tables into its own binary log, for CDC consumers (the blackhole copy).");
         notes[root] = RootNotes;
@@ -50,15 +64,12 @@ static class CommandLine
             help.Invoke(parse);
             return ExitCodes.BadUsage;
         });
+        return (root, help);
+    }
 
-        // No @response files: an argument that starts with @ means what it says, as it did for the old tool.
-        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parse.Action is ParseErrorAction)
-        {
-            UsageErrors(parse, args);
-            return ExitCodes.BadUsage;
-        }
-
+    /// <summary>Runs the parsed command; Ctrl+C and SIGTERM let it put every table back; each failure kind has its exit code.</summary>
+    static async Task<int> InvokeAsync(ParseResult parse)
+    {
         using var cancel = new CancellationTokenSource();
         void Interrupt()
         {
