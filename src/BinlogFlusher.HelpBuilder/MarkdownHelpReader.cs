@@ -45,66 +45,87 @@ static partial class MarkdownHelpReader
                 Problem(section.Line, $"'## {name}' appears twice.");
                 continue;
             }
-            switch (name)
-            {
-                case "SYNOPSIS":
-                    NoSubsections(section, Problem);
-                    help.Synopsis = string.Join(" ", Blocks(section.Body, Problem).OfType<TextBlock>().Select(b => b.Text));
-                    break;
-                case "SYNTAX":
-                    break;
-                case "DESCRIPTION":
-                    NoSubsections(section, Problem);
-                    help.Description.AddRange(Paragraphs(Blocks(section.Body, Problem)));
-                    break;
-                case "EXAMPLES":
-                    TextOnlyInSubsections(section, Problem);
-                    foreach (var example in section.Children) help.Examples.Add(ReadExample(example, Problem));
-                    break;
-                case "PARAMETERS":
-                    TextOnlyInSubsections(section, Problem);
-                    foreach (var parameter in section.Children)
-                    {
-                        if (parameter.Heading is "CommonParameters") continue;
-                        if (!parameter.Heading.StartsWith('-') || parameter.Heading.Length < 2 || parameter.Heading.Contains(' '))
-                        {
-                            Problem(parameter.Line, $"'### {parameter.Heading}' is not a parameter heading: write '### -Name' (or '### CommonParameters').");
-                            continue;
-                        }
-                        help.Parameters.Add(ReadParameter(parameter, Problem));
-                    }
-                    break;
-                case "INPUTS":
-                case "OUTPUTS":
-                    TextOnlyInSubsections(section, Problem);
-                    foreach (var type in section.Children)
-                    {
-                        var typeHelp = new TypeHelp { Name = type.Heading };
-                        typeHelp.Description.AddRange(Paragraphs(Blocks(type.Body, Problem)));
-                        (name == "INPUTS" ? help.Inputs : help.Outputs).Add(typeHelp);
-                    }
-                    break;
-                case "NOTES":
-                    NoSubsections(section, Problem);
-                    help.Notes.AddRange(Paragraphs(Blocks(section.Body, Problem)));
-                    break;
-                case "RELATED LINKS":
-                    NoSubsections(section, Problem);
-                    foreach (var line in section.Body.Where(l => l.Text.Trim().Length > 0))
-                    {
-                        var match = LinkPattern().Match(line.Text.Trim());
-                        if (!match.Success || match.Length != line.Text.Trim().Length)
-                        {
-                            Problem(line.Number, "A related link is one '[text](uri)' a line.");
-                            continue;
-                        }
-                        var uri = match.Groups[2].Value;
-                        help.Links.Add(new LinkHelp { Text = match.Groups[1].Value, Uri = IsWebAddress(uri) ? uri : "" });
-                    }
-                    break;
-            }
+            ReadSection(help, section, Problem);
         }
         return help;
+    }
+
+    static void ReadSection(CommandHelp help, Section section, Action<int, string> problem)
+    {
+        var name = section.Heading;
+        switch (name)
+        {
+            case "SYNOPSIS":
+                NoSubsections(section, problem);
+                help.Synopsis = string.Join(" ", Blocks(section.Body, problem).OfType<TextBlock>().Select(b => b.Text));
+                break;
+            case "SYNTAX":
+                break;
+            case "DESCRIPTION":
+                NoSubsections(section, problem);
+                help.Description.AddRange(Paragraphs(Blocks(section.Body, problem)));
+                break;
+            case "EXAMPLES":
+                TextOnlyInSubsections(section, problem);
+                foreach (var example in section.Children) help.Examples.Add(ReadExample(example, problem));
+                break;
+            case "PARAMETERS":
+                TextOnlyInSubsections(section, problem);
+                ReadParameters(help, section, problem);
+                break;
+            case "INPUTS":
+            case "OUTPUTS":
+                TextOnlyInSubsections(section, problem);
+                ReadTypes(name == "INPUTS" ? help.Inputs : help.Outputs, section, problem);
+                break;
+            case "NOTES":
+                NoSubsections(section, problem);
+                help.Notes.AddRange(Paragraphs(Blocks(section.Body, problem)));
+                break;
+            case "RELATED LINKS":
+                NoSubsections(section, problem);
+                ReadLinks(help, section, problem);
+                break;
+        }
+    }
+
+    static void ReadParameters(CommandHelp help, Section section, Action<int, string> problem)
+    {
+        foreach (var parameter in section.Children)
+        {
+            if (parameter.Heading is "CommonParameters") continue;
+            if (!parameter.Heading.StartsWith('-') || parameter.Heading.Length < 2 || parameter.Heading.Contains(' '))
+            {
+                problem(parameter.Line, $"'### {parameter.Heading}' is not a parameter heading: write '### -Name' (or '### CommonParameters').");
+                continue;
+            }
+            help.Parameters.Add(ReadParameter(parameter, problem));
+        }
+    }
+
+    static void ReadTypes(List<TypeHelp> into, Section section, Action<int, string> problem)
+    {
+        foreach (var type in section.Children)
+        {
+            var typeHelp = new TypeHelp { Name = type.Heading };
+            typeHelp.Description.AddRange(Paragraphs(Blocks(type.Body, problem)));
+            into.Add(typeHelp);
+        }
+    }
+
+    static void ReadLinks(CommandHelp help, Section section, Action<int, string> problem)
+    {
+        foreach (var line in section.Body.Where(l => l.Text.Trim().Length > 0))
+        {
+            var match = LinkPattern().Match(line.Text.Trim());
+            if (!match.Success || match.Length != line.Text.Trim().Length)
+            {
+                problem(line.Number, "A related link is one '[text](uri)' a line.");
+                continue;
+            }
+            var uri = match.Groups[2].Value;
+            help.Links.Add(new LinkHelp { Text = match.Groups[1].Value, Uri = IsWebAddress(uri) ? uri : "" });
+        }
     }
 
     static ExampleHelp ReadExample(Section section, Action<int, string> problem)
