@@ -49,8 +49,10 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
 
         await AssertBinlogHoldsExactlyOnceAsync(servers, result, after);
 
-        // Verbose names every step's SQL, and never a password.
+        // Verbose names every step's SQL and each host phase once, in order, and never a password.
         Assert.Contains(run.Verbose, v => v.Message.Contains("RENAME TABLE"));
+        var phases = run.Verbose.Select(v => System.Text.RegularExpressions.Regex.Match(v.Message, @": phase (\w+):")).Where(m => m.Success).Select(m => m.Groups[1].Value);
+        Assert.Equal(new[] { "OpenRun", "FlushTables", "CloseRun" }, phases);
         Assert.DoesNotContain(run.Verbose, v => v.Message.Contains(servers.Replica.Password));
         Assert.DoesNotContain(servers.Replica.Password, File.ReadAllText(result.StateFile));
         File.Delete(result.StateFile);

@@ -48,12 +48,22 @@ namespace BinlogFlusher.Engine.Flushing
 
         public async Task<FlushResult> RunAsync(CancellationToken cancellationToken)
         {
+            Phase("OpenRun", "the run's record on the server");
             await OpenRunAsync(cancellationToken).ConfigureAwait(false);
+            Phase("FlushTables", $"{work.Count} table(s), at most {plan.Options.ThrottleLimit} at once");
             var failure = await FlushTablesAsync(cancellationToken).ConfigureAwait(false);
-            if (failure is not null) await RestoreAllAsync(failure).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                Phase("RestoreAll", "putting back every table that may be aside");
+                await RestoreAllAsync(failure).ConfigureAwait(false);
+            }
+            Phase("CloseRun", "end coordinates, read_only and replication as they were");
             failure = await CloseRunAsync(failure).ConfigureAwait(false);
             return BuildResult(failure);
         }
+
+        /// <summary>One verbose line a host phase, in the phase names of the code.</summary>
+        void Phase(string name, string what) => listener.Verbose($"{Target}: phase {name}: {what}");
 
         /// <summary>The control session, and the run's record on the server (before anything changes).</summary>
         async Task OpenRunAsync(CancellationToken cancellationToken)
