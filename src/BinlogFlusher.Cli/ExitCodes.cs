@@ -21,6 +21,3 @@ static class ExitCodes
              of another host, or not a state or rollback file
         """;
 }
-
-/// <summary>A command line the parser accepted but that cannot run as given; the message names the fix.</summary>
-sealed class UsageException(string message) : Exception(message);

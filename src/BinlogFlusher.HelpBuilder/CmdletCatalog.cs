@@ -4,15 +4,6 @@ using System.Reflection.PortableExecutable;
 
 namespace BinlogFlusher.HelpBuilder;
 
-/// <summary>A cmdlet as the module assembly declares it: its name, its parameters and their aliases.</summary>
-sealed class CmdletInfo
-{
-    public string Name { get; init; } = "";
-    public bool SupportsShouldProcess { get; init; }
-    /// <summary>Parameter name → its aliases; WhatIf and Confirm included when the cmdlet supports ShouldProcess.</summary>
-    public Dictionary<string, List<string>> Parameters { get; } = new(StringComparer.OrdinalIgnoreCase);
-}
-
 /// <summary>
 /// Reads the cmdlets of the built module assembly from its metadata (System.Reflection.Metadata: nothing is loaded or
 /// run, so a netstandard2.0 assembly that references System.Management.Automation reads fine from this net10.0 tool).

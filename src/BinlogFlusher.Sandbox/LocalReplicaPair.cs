@@ -6,23 +6,6 @@ using MySqlConnector;
 
 namespace BinlogFlusher.Sandbox;
 
-/// <summary>Where a server of a pair listens and how the admin user logs in.</summary>
-public sealed record ServerEndpoint(string Host, int Port, string User, string Password)
-{
-    public string ConnectionString(string? database = null) => new MySqlConnectionStringBuilder
-    {
-        Server = Host,
-        Port = (uint)Port,
-        UserID = User,
-        Password = Password,
-        Database = database ?? "",
-        AllowUserVariables = true,
-        Pooling = false,
-        ConnectionTimeout = 10,
-        AllowPublicKeyRetrieval = true,
-    }.ConnectionString;
-}
-
 /// <summary>
 /// A throwaway primary and a replica replicating from it (GTID, ROW binlog, log_slave_updates, BLACKHOLE),
 /// started from the MariaDB or MySQL server binaries on this machine as plain processes on 127.0.0.1.
@@ -156,58 +139,5 @@ public sealed class LocalReplicaPair : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-public sealed class LocalReplicaPairOptions
-{
-    /// <summary>InnoDB buffer pool per server, in megabytes.</summary>
-    public int BufferPoolMegabytes { get; init; } = 128;
-    /// <summary>Replica: gtid_strict_mode (MariaDB).</summary>
-    public bool GtidStrictMode { get; init; } = true;
-    /// <summary>Extra lines for the [mysqld] section of both servers.</summary>
-    public IReadOnlyList<string> ExtraSettings { get; init; } = Array.Empty<string>();
-    /// <summary>my.cnf lines for the replica alone, after ExtraSettings (a later line wins): e.g. its binlog on another disk.</summary>
-    public IReadOnlyList<string> ReplicaSettings { get; init; } = Array.Empty<string>();
-}
-
-public sealed class SandboxUnavailableException(string message) : Exception(message);
-
-/// <summary>The server binaries this machine has: MariaDB (mariadbd + mariadb-install-db) or MySQL (mysqld --initialize-insecure).</summary>
-public sealed record ServerBinaries(string Server, string? InstallDb, bool IsMariaDb, string Version)
-{
-    public const string InstallHint =
-        "No MySQL-compatible server for the integration tests: install Docker (Testcontainers starts MySQL 8.4), " +
-        "or the MariaDB server package (Debian/Ubuntu: 'apt-get install -y mariadb-server mariadb-client'), " +
-        "or MySQL server binaries on PATH, or set BINLOGFLUSHER_TEST_SERVERS to an existing primary and replica.";
-
-    static readonly string[] ExtraFolders = { "/usr/sbin", "/usr/local/sbin", "/usr/local/mysql/bin", "/opt/mysql/bin" };
-
-    public static ServerBinaries? Find()
-    {
-        var mariadbd = Which("mariadbd");
-        if (mariadbd is not null)
-            return new ServerBinaries(mariadbd, Which("mariadb-install-db") ?? Which("mysql_install_db"), true, VersionOf(mariadbd));
-        var mysqld = Which("mysqld");
-        if (mysqld is null) return null;
-        var version = VersionOf(mysqld);
-        var isMariaDb = version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
-        return new ServerBinaries(mysqld, isMariaDb ? Which("mysql_install_db") : null, isMariaDb, version);
-    }
-
-    public static string? Which(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Concat(ExtraFolders)
-            .Select(folder => Path.Combine(folder, name))
-            .FirstOrDefault(File.Exists);
-    }
-
-    static string VersionOf(string server)
-    {
-        using var process = Process.Start(new ProcessStartInfo(server, "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output.Trim();
     }
 }

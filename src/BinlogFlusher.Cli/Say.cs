@@ -1,0 +1,12 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BinlogFlusher.Engine.Flushing;
+
+namespace BinlogFlusher.Cli;
+
+/// <summary>Messages to standard error, always in the command line's words.</summary>
+static class Say
+{
+    public static void Error(string message) => Console.Error.WriteLine("binlog-flusher: " + CliWording.ForCli(message));
+    public static void Warning(string message) => Console.Error.WriteLine("WARNING: " + CliWording.ForCli(message));
+}

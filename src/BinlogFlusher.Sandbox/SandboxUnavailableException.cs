@@ -1,0 +1,9 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using MySqlConnector;
+
+namespace BinlogFlusher.Sandbox;
+
+public sealed class SandboxUnavailableException(string message) : Exception(message);
