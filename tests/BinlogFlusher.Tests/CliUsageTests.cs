@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BinlogFlusher.Sandbox;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>binlog-flusher's help and its usage errors: no server is involved, so these run beside the replica tests.</summary>
+public sealed class CliUsageTests
+{
+    [Theory]
+    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "Exit codes:", "3  refused, nothing changed: by preflight", "[client] section of --mycnf" })]
+    [InlineData(new[] { "flush", "--help" }, new[] { "--host", "--port", "--mycnf", "--db", "--table", "--skip", "--stop-slave", "--no-stop-slave", "--start-slave", "--no-start-slave",
+        "--state-file", "--threads", "--chunk-size", "--reset-binary-logs", "--dry-run", "--force", "Examples:", "Exit codes:" })]
+    [InlineData(new[] { "recover", "--help" }, new[] { "--host", "--hashfile", "--discover", "--db", "--table", "--skip", "--no-stop-slave", "--start-slave", "_BKTB_1,table" })]
+    [InlineData(new[] { "plan", "-h" }, new[] { "--host", "--db", "--no-stop-slave", "--force", "Exit 0 when a flush would start, 3 when it would be refused" })]
+    public async Task HelpNamesEveryCommandAndFlagAndExits0(string[] arguments, string[] expected)
+    {
+        var (exit, cli) = await CliProcess.RunAsync(arguments);
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            foreach (var text in expected) Assert.Contains(text, cli.Text);
+            Assert.Empty(cli.ErrorLines);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "flush", "--db", "bf_cli" }, "--host is required: name the replica, as --host replica1")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--bogus" }, "unknown flag '--bogus'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--tabel", "items" }, "Did you mean --table?")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--threads", "0" }, "--threads takes a whole number from 1 to 64, not '0'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--db", "" }, "--db was given without a name")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--stop-slave", "--no-stop-slave" }, "contradict each other")]
+    [InlineData(new[] { "flush", "--host", "replica1:x" }, "no valid port")]
+    [InlineData(new[] { "recover", "--host", "replica1" }, "--hashfile F (the old tool's rollback file, or the state file binlog-flusher flush wrote), or --discover")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "flush", "--host", "replica1", "--password", "Not-This-Secret-1" }, "[client] section of an option file")]
+    [InlineData(new string[0], "Exit codes:")]
+    public async Task BadUsageExits2WithAMessageThatNamesTheFix(string[] arguments, string message)
+    {
+        var (exit, cli) = await CliProcess.RunAsync(arguments);
+        using (cli)
+        {
+            Assert.True(exit == 2, cli.Text);
+            Assert.Contains(message, cli.Text);
+            Assert.DoesNotContain("Not-This-Secret-1", cli.Text);
+        }
+    }
+}
