@@ -17,7 +17,8 @@ namespace BinlogFlusher.Commands
     public sealed class InvokeBinlogFlushCommand : SelectionCommandBase
     {
         readonly PipelineQueue queue = new PipelineQueue();
-        readonly List<Task> running = new List<Task>();
+        // Added on the pipeline thread, read by StopProcessing on another.
+        readonly System.Collections.Concurrent.ConcurrentQueue<Task> running = new System.Collections.Concurrent.ConcurrentQueue<Task>();
         // Per host, the flush started last: a host never runs two flushes at once (tables piped one by one).
         readonly Dictionary<string, Task> runningByHost = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
         readonly HashSet<string> hostsSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -80,6 +81,21 @@ namespace BinlogFlusher.Commands
         }
 
         protected override void ProcessRecord()
+        {
+            try
+            {
+                ProcessHosts();
+            }
+            catch (Exception exception) when (!(exception is PipelineStoppedException))
+            {
+                // An error turned terminating (-ErrorAction Stop) or misuse: the hosts already running finish, and put
+                // their tables back if they must, before the pipeline ends.
+                queue.DrainUntil(null, () => running.All(t => t.IsCompleted));
+                throw;
+            }
+        }
+
+        void ProcessHosts()
         {
             queue.Drain(this);
             var givenHere = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -207,7 +223,7 @@ namespace BinlogFlusher.Commands
             });
             // Its end wakes the pipeline thread, which waits on the queue rather than polling.
             task.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
-            running.Add(task);
+            running.Enqueue(task);
             runningByHost[target] = task;
         }
 

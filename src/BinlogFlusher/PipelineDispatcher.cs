@@ -12,19 +12,19 @@ namespace BinlogFlusher.Commands
     /// </summary>
     sealed class PipelineDispatcher
     {
-        readonly BlockingCollection<Action> actions = new BlockingCollection<Action>();
+        readonly BlockingCollection<(Action Run, Action? Instead)> actions = new BlockingCollection<(Action, Action?)>();
 
-        public void Post(Action action) => actions.Add(action);
+        public void Post(Action action) => actions.Add((action, null));
 
-        /// <summary>Asks on the pipeline thread; a stopped pipeline's PipelineStoppedException reaches the asking work.</summary>
+        /// <summary>Asks on the pipeline thread; once writing has failed, the answer is no (nothing more is changed).</summary>
         public Task<T> AskAsync<T>(Func<T> question)
         {
             var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Post(() =>
+            actions.Add((() =>
             {
                 try { answer.SetResult(question()); }
                 catch (Exception exception) { answer.SetException(exception); }
-            });
+            }, () => answer.TrySetResult(default!)));
             return answer.Task;
         }
 
@@ -36,16 +36,25 @@ namespace BinlogFlusher.Commands
                 try { return await work().ConfigureAwait(false); }
                 finally { actions.CompleteAdding(); }
             });
-            PipelineStoppedException? stopped = null;
-            foreach (var action in actions.GetConsumingEnumerable())
+            Exception? failed = null;
+            foreach (var (run, instead) in actions.GetConsumingEnumerable())
             {
-                // Once the pipeline stopped, writes fail; the work still ends (it never stops half way), then the stop goes on.
-                try { action(); }
-                catch (PipelineStoppedException exception) { stopped ??= exception; }
+                // A stopped pipeline, or an error turned terminating (-ErrorAction Stop): nothing more is written, the work
+                // still ends (it never stops half way, and is told no to every further change), then the failure goes on.
+                if (failed is not null)
+                {
+                    instead?.Invoke();
+                    continue;
+                }
+                try { run(); }
+                catch (Exception exception) { failed = exception; }
             }
-            var result = running.GetAwaiter().GetResult();
-            if (stopped is not null) throw stopped;
-            return result;
+            if (failed is not null)
+            {
+                running.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                throw failed;
+            }
+            return running.GetAwaiter().GetResult();
         }
     }
 }

@@ -38,14 +38,15 @@ namespace BinlogFlusher.Commands
         /// </summary>
         public void DrainUntil(Cmdlet? cmdlet, Func<bool> done)
         {
-            PipelineStoppedException? stopped = null;
+            Exception? stopped = null;
             while (!(done() && items.Count == 0))
             {
                 // StopProcessing's thread may wait here beside the pipeline thread and take the other's wake: a second
                 // bounds that, and a wake ends the wait at once otherwise.
                 if (!items.TryTake(out var write, TimeSpan.FromSeconds(1)) || cmdlet is null) continue;
+                // A stopped pipeline, or an error turned terminating (-ErrorAction Stop): stop writing, go on waiting.
                 try { write(cmdlet); }
-                catch (PipelineStoppedException exception) { stopped = exception; cmdlet = null; }
+                catch (Exception exception) { stopped = exception; cmdlet = null; }
             }
             if (stopped is not null) throw stopped;
         }

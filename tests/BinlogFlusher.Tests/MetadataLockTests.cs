@@ -89,5 +89,8 @@ public sealed class MetadataLockTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.Equal(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
         Assert.Equal(0L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+        // The run the message suggests may start: the locked table is not left as unfinished state.
+        var next = await HostPlan.ReadAsync(servers.ReplicaSettings, new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "t5" } } }, null, CancellationToken.None);
+        Assert.True(next.Ready, next.RefusalMessage);
     }
 }

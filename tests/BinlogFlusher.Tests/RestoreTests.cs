@@ -178,6 +178,25 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConflictUnderErrorActionStopEndsTheRestoreAndReleasesTheServer()
+    {
+        var state = await InterruptedFlushAsync();
+        var journal = Engine.State.FlushJournal.Load(state);
+        var renamed = journal.Tables.First(t => t.Phase >= Engine.State.TablePhase.Twin);
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", $"DROP TABLE bf_shop.{renamed.Table}",
+            $"CREATE TABLE bf_shop.{renamed.Table} (id INT PRIMARY KEY)", $"INSERT INTO bf_shop.{renamed.Table} VALUES (12345)");
+
+        // The conflict's error turns terminating: the restore ends, answering no to anything it would still change.
+        var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm:$false -ErrorAction Stop", Variables(servers, ("state", state)));
+
+        Assert.NotNull(run.Terminating);
+        Assert.Contains("RestoreConflict", run.Terminating!.ToString() + (run.Terminating as System.Management.Automation.RuntimeException)?.ErrorRecord?.FullyQualifiedErrorId);
+        // The server's run lock is free again: another restore can run.
+        var again = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm:$false", Variables(servers, ("state", state)));
+        Assert.Contains(again.Output.Select(o => (RestoreOutcome)o.BaseObject), o => o.Action == RestoreAction.Conflict);
+    }
+
+    [Fact]
     public async Task WhatIfChangesNothingAndConfirmAsksBeforeEachTable()
     {
         var state = await InterruptedFlushAsync();

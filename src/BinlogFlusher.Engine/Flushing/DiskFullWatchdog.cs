@@ -36,7 +36,7 @@ namespace BinlogFlusher.Engine.Flushing
                     {
                         await Task.Delay(Interval, done).ConfigureAwait(false);
                         session ??= await ServerSession.OpenAsync(context.Plan.Settings, null, done).ConfigureAwait(false);
-                        var waiting = await WaitingForDiskAsync(session, done).ConfigureAwait(false);
+                        var (waiting, waitingIds) = await WaitingForDiskAsync(session, done).ConfigureAwait(false);
                         if (waiting is null)
                         {
                             if (waitingSince is not null) context.Listener.Warning($"{context.Target}: the server writes again; the flush goes on.");
@@ -52,12 +52,19 @@ namespace BinlogFlusher.Engine.Flushing
                         {
                             StoppedRunBecause = waiting;
                             stopRun.Cancel();
+                            // Not every waiting statement runs under the run's token (a logged CREATE TABLE never is
+                            // cancelled half way): its wait ends only by KILL QUERY, after which the tables are put back.
+                            foreach (var id in waitingIds)
+                            {
+                                try { await session.ExecuteAsync("KILL QUERY " + id.ToString(CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false); }
+                                catch (MySqlConnector.MySqlException) { /* ended meanwhile */ }
+                            }
                             return;
                         }
                     }
-                    catch (Exception exception) when (!(exception is OperationCanceledException) && FlushException.Classify(exception) is not null)
+                    catch (Exception exception) when (!(exception is OperationCanceledException))
                     {
-                        // The server is away (a restart): the copy's own reconnect deals with it; look again next time.
+                        // The server is away (a restart), or the look failed: the copy goes on, and the next look tries again.
                         if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
                         session = null;
                     }
@@ -73,14 +80,15 @@ namespace BinlogFlusher.Engine.Flushing
             }
         }
 
-        async Task<string?> WaitingForDiskAsync(ServerSession session, CancellationToken cancellationToken)
+        async Task<(string? Waiting, System.Collections.Generic.List<long> Ids)> WaitingForDiskAsync(ServerSession session, CancellationToken cancellationToken)
         {
-            var ids = context.Journal.Journal.ConnectionIds.ToList();
-            if (ids.Count == 0) return null;
+            var ids = context.Journal.Read(j => j.ConnectionIds.ToList());
+            if (ids.Count == 0) return (null, ids);
             var rows = await session.QueryAsync(
                 $"SELECT ID, STATE, TIME FROM {context.Dialect.ProcessList} WHERE ID IN ({string.Join(", ", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))}) " +
                 "AND (STATE LIKE '%free space%' OR STATE LIKE '%disk space%')", cancellationToken).ConfigureAwait(false);
-            return rows.Count == 0 ? null : string.Join("; ", rows.Select(r => $"connection {r.Long("ID")}: '{r.Text("STATE")}' for {r.Long("TIME")} s"));
+            return (rows.Count == 0 ? null : string.Join("; ", rows.Select(r => $"connection {r.Long("ID")}: '{r.Text("STATE")}' for {r.Long("TIME")} s")),
+                rows.Select(r => r.Long("ID")).ToList());
         }
     }
 }

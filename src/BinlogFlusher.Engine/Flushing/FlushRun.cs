@@ -206,6 +206,7 @@ namespace BinlogFlusher.Engine.Flushing
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
                 failure ??= await ForeignWritesAsync().ConfigureAwait(false);
                 failure ??= lockedOut = LockedOut();
+                if (lockedOut is not null) await CloseLockedOutAsync().ConfigureAwait(false);
                 await PutReadOnlyBackAsync().ConfigureAwait(false);
                 await StartReplicationAsync().ConfigureAwait(false);
             }
@@ -289,12 +290,19 @@ namespace BinlogFlusher.Engine.Flushing
 
         void WriteFinalState()
         {
-            file.Update(j =>
+            try
             {
-                j.BinlogEnd = result.BinlogEnd;
-                j.Status = result.Status.ToString();
-                if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
-            });
+                file.Update(j =>
+                {
+                    j.BinlogEnd = result.BinlogEnd;
+                    j.Status = result.Status.ToString();
+                    if (j.BinlogRanges.Count > 0 && j.BinlogRanges[j.BinlogRanges.Count - 1].End is null) j.BinlogRanges[j.BinlogRanges.Count - 1].End = result.BinlogEnd;
+                });
+            }
+            catch (FlushException failed) when (failed.Kind == FlushErrorKind.StateFileWriteFailed)
+            {
+                // The run's first failed write is this last one: the file is stale, and written in place below if it fits.
+            }
             if (file.TryWriteInPlace()) return;
             var stale = $"The state file '{file.Path}' could not be written ({file.WriteFailure?.Message}) and shows an earlier phase; the server's own record is current: " +
                         $"Restore-BinlogFlushState -HostName {Target} -Discover reads it.";
@@ -313,6 +321,14 @@ namespace BinlogFlusher.Engine.Flushing
                 $"{tables.Count} table(s) not flushed: {string.Join(" ", locked.Select(l => Sentence(l.Message)))} " +
                 "They are in place and unchanged, and nothing of them is in the binlog; every other table was flushed and is in place. " +
                 $"Once that session has ended, flush them: Invoke-BinlogFlush -HostName {Target} -Table {values}");
+        }
+
+        /// <summary>Tables a lock kept in place are done with as far as the server's record goes: the next run must not find them unfinished.</summary>
+        async Task CloseLockedOutAsync()
+        {
+            var entries = context.LockedOut.SelectMany(l => l.Entries)
+                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" });
+            await new StateRestorer(control).MarkRestoredAsync(entries).ConfigureAwait(false);
         }
 
         /// <summary>

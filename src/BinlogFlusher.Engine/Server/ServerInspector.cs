@@ -289,7 +289,8 @@ namespace BinlogFlusher.Engine.Server
         async Task ReadPrivilegesAsync(ServerFacts facts, CancellationToken cancellationToken)
         {
             var dialect = facts.Dialect;
-            var activeRoles = dialect.IsMariaDb ? Array.Empty<(string, string)>()
+            // CURRENT_ROLE() exists from MySQL 8.0 (roles); MariaDB's SHOW GRANTS includes the current role itself.
+            var activeRoles = dialect.IsMariaDb || dialect.Version.Major < 8 ? Array.Empty<(string, string)>()
                 : ServerDialect.ParseRoleList((await session.ScalarAsync(dialect.CurrentRolesQuery, cancellationToken).ConfigureAwait(false))?.ToString());
             var lines = (await session.QueryAsync(dialect.OwnGrants(activeRoles), cancellationToken).ConfigureAwait(false))
                 .Select(row => row.Text(0) ?? "").ToList();

@@ -47,6 +47,11 @@ namespace BinlogFlusher.Engine.Server
                     await opening.ConfigureAwait(false);
                 }
             }
+            catch (OperationCanceledException)
+            {
+                connection.Dispose();
+                throw;
+            }
             catch (MySqlException exception)
             {
                 connection.Dispose();

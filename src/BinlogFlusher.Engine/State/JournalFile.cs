@@ -40,6 +40,12 @@ namespace BinlogFlusher.Engine.State
             while (stream.Position < length) stream.Write(spaces, 0, (int)Math.Min(spaces.Length, length - stream.Position));
         }
 
+        /// <summary>Reads the journal under the lock that its writers take.</summary>
+        public T Read<T>(Func<FlushJournal, T> read)
+        {
+            lock (gate) return read(Journal);
+        }
+
         /// <summary>The file holds an earlier state than the journal: its last write failed (a full disk, a lost permission).</summary>
         public bool Stale { get; private set; }
 
@@ -89,6 +95,8 @@ namespace BinlogFlusher.Engine.State
                         Journal.WriteJson(buffer);
                         using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
                         var reserved = stream.Length;
+                        // Only into room the file has: a longer journal written part way would leave no valid file at all.
+                        if (buffer.Length > reserved) return false;
                         buffer.Position = 0;
                         buffer.CopyTo(stream);
                         Pad(stream, reserved);
