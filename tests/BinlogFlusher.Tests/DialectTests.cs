@@ -41,7 +41,7 @@ public sealed class DialectTests
         var planning = d.PlanningSessionSetup().ToList();
         var flush = d.SessionSetup(191, 5).ToList();
 
-        var expectedPlanning = new List<string> { "SET SESSION sql_quote_show_create = 1" };
+        var expectedPlanning = new List<string> { "SET SESSION sql_quote_show_create = 1", "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'" };
         if (Has("stats_expiry")) expectedPlanning.Add("SET SESSION information_schema_stats_expiry = 0");
         if (Has("gipk")) expectedPlanning.Add("SET SESSION show_gipk_in_create_table_and_information_schema = ON");
         Assert.Equal(expectedPlanning, planning);
@@ -52,7 +52,6 @@ public sealed class DialectTests
         expectedFlush.AddRange(new[]
         {
             "SET SESSION binlog_format = 'ROW'",
-            "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
             "SET SESSION lock_wait_timeout = 5",
             "SET SESSION foreign_key_checks = 0",
             "SET SESSION unique_checks = 1",

@@ -93,6 +93,10 @@ public sealed class RefusalTests(ReplicaPairFixture servers) : IAsyncLifetime
             await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "GRANT bf_test_role TO 'bf_test_roled'@'%'",
                 servers.IsMariaDb ? "SET DEFAULT ROLE bf_test_role FOR 'bf_test_roled'@'%'" : "SET DEFAULT ROLE ALL TO 'bf_test_roled'@'%'");
             await AssertCheckAsync("Privileges", CheckStatus.Pass, credential: account);
+            // A server whose sql_mode quotes names with " (ANSI_QUOTES): the planning session reads its grants with backticks.
+            await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',ANSI_QUOTES')");
+            try { await AssertCheckAsync("Privileges", CheckStatus.Pass, credential: account); }
+            finally { await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET GLOBAL sql_mode = REPLACE(@@GLOBAL.sql_mode, 'ANSI_QUOTES', '')"); }
             await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "REVOKE UPDATE, DELETE ON `\\_binlogflusher`.* FROM 'bf_test_roled'@'%'");
             await AssertRefusedAsync("Privileges", "UPDATE, DELETE on _binlogflusher", credential: account);
         }

@@ -107,6 +107,9 @@ namespace BinlogFlusher.Engine.Server
         {
             // The DDL rewriting expects backtick-quoted names in SHOW CREATE TABLE.
             yield return "SET SESSION sql_quote_show_create = 1";
+            // Permissive and without ANSI_QUOTES, which would quote names with " in SHOW GRANTS and SHOW CREATE TABLE:
+            // zero dates and explicit 0 in AUTO_INCREMENT columns copy as they are; no engine substitution.
+            yield return "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'";
             // MySQL 8.0 caches TABLE_ROWS and DATA_LENGTH for a day by default; chunk sizing needs today's (manual, "information_schema_stats_expiry").
             if (IsMySqlFrom(8, 0, 0)) yield return "SET SESSION information_schema_stats_expiry = 0";
             // An existing generated invisible primary key must show in SHOW CREATE TABLE and the column list (manual, "Generated Invisible Primary Keys").
@@ -124,8 +127,6 @@ namespace BinlogFlusher.Engine.Server
             // Else a key-less table's logged CREATE would gain a my_row_id column its rows do not have (manual, "Generated Invisible Primary Keys", 8.0.30+).
             if (IsMySqlFrom(8, 0, 30)) yield return "SET SESSION sql_generate_invisible_primary_key = OFF";
             yield return "SET SESSION binlog_format = 'ROW'";
-            // Permissive: zero dates and explicit 0 in AUTO_INCREMENT columns copy as they are; no engine substitution.
-            yield return "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'";
             yield return "SET SESSION lock_wait_timeout = " + lockWaitTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
             yield return "SET SESSION foreign_key_checks = 0";
             yield return "SET SESSION unique_checks = 1";
