@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using BinlogFlusher.Engine.Connection;
-using BinlogFlusher.Engine.Planning;
 
 namespace BinlogFlusher.Cli;
 

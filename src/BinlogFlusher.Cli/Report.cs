@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using BinlogFlusher.Engine.Flushing;
 
 namespace BinlogFlusher.Cli;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using BinlogFlusher.Engine.Flushing;
 
 namespace BinlogFlusher.Cli;
 

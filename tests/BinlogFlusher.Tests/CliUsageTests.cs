@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using BinlogFlusher.Sandbox;
 using BinlogFlusher.Tests.Infrastructure;
-using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 
 namespace BinlogFlusher.Tests;
 

@@ -1,9 +1,5 @@
-using BinlogFlusher.Engine;
-using BinlogFlusher.Engine.Connection;
-using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Server;
-using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Tests;
 

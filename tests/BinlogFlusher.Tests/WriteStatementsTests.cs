@@ -1,5 +1,4 @@
 using BinlogFlusher.Engine.Server;
-using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Tests;

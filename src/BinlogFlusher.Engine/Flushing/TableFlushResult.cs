@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using BinlogFlusher.Engine.Server;
 
 namespace BinlogFlusher.Engine.Flushing
 {

@@ -1,14 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using BinlogFlusher.Engine.Connection;
-using BinlogFlusher.Engine.Planning;
-using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Engine.State;
-using MySqlConnector;
 
 namespace BinlogFlusher.Engine.Restoring
 {

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using BinlogFlusher.Engine.Server;
-using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Engine.Restoring
 {

@@ -1,11 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Data.Common;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using BinlogFlusher.Engine.Connection;
-using MySqlConnector;
 
 namespace BinlogFlusher.Engine.Server
 {

@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Engine.Server
 {
