@@ -27,14 +27,45 @@ public sealed class ModuleTests
         Assert.Equal(new object[] { "Desktop,Core", "5.1", 4, 0, 0 }, run.Output.Select(o => o.BaseObject));
     }
 
+    /// <summary>
+    /// Importing has no side effects: in a pwsh of its own, the option file a cmdlet would read keeps its access time
+    /// through the import, and a cmdlet call then reads it (the control: the file system records reads).
+    /// </summary>
     [Fact]
-    public void ImportingTheModuleConnectsToNothingAndReadsNoFile()
+    public async Task ImportingTheModuleReadsNoOptionFileOnlyACmdletCallDoes()
     {
-        // A host that does not exist: importing must not touch it, only a cmdlet call does.
-        var run = PowerShellRunner.Run("(Get-Module BinlogFlusher).Name");
+        var home = Directory.CreateTempSubdirectory("bf-home-").FullName;
+        var cnf = Path.Combine(home, ".my.cnf");
+        File.WriteAllText(cnf, "[client]\nuser=nobody\npassword=nothing\n");
+        DateTime Touched()
+        {
+            // Under relatime a read updates the access time when it is older than the last write.
+            File.SetLastAccessTimeUtc(cnf, DateTime.UtcNow.AddDays(-2));
+            File.SetLastWriteTimeUtc(cnf, DateTime.UtcNow);
+            return File.GetLastAccessTimeUtc(cnf);
+        }
+        async Task<PwshProcess.Outcome> RunAsync(string body)
+        {
+            var script = Path.Combine(home, "run.ps1");
+            File.WriteAllText(script, $"$env:HOME = '{home}'\nImport-Module '{PowerShellRunner.ModuleManifest}' -ErrorAction Stop\n{body}\n'end of script'\n");
+            return await PwshProcess.RunFileAsync(script, Array.Empty<string>());
+        }
+        try
+        {
+            var before = Touched();
+            var imported = await RunAsync("(Get-Module BinlogFlusher).Name");
+            Assert.Contains("BinlogFlusher", imported.Output);
+            Assert.Equal(before, File.GetLastAccessTimeUtc(cnf));
 
-        Assert.Empty(run.Errors);
-        Assert.Equal("BinlogFlusher", run.Output.Single().BaseObject);
+            before = Touched();
+            var called = await RunAsync("Get-FlushCandidateTable -HostName 127.0.0.1:1 -Database x -ErrorAction SilentlyContinue");
+            Assert.Contains("end of script", called.Output);
+            Assert.True(File.GetLastAccessTimeUtc(cnf) > before, "the cmdlet call did not read ~/.my.cnf, so the file system does not show reads and the import check above proves nothing");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     [Fact]
