@@ -153,24 +153,8 @@ static partial class MarkdownHelpReader
             return parameter;
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var block = yaml[0];
-        var lines = block.Code.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0) continue;
-            var colon = line.IndexOf(':');
-            var key = colon < 0 ? line : line[..colon];
-            if (colon < 0 || !YamlKeys.Contains(key, StringComparer.Ordinal))
-            {
-                problem(block.Line + 1 + i, $"-{parameter.Name}: '{line}' is not one of the yaml fields {string.Join(", ", YamlKeys)}.");
-                continue;
-            }
-            if (!fields.TryAdd(key, line[(colon + 1)..].Trim())) problem(block.Line + 1 + i, $"-{parameter.Name}: '{key}' appears twice.");
-        }
-        foreach (var missing in YamlKeys.Where(k => !fields.ContainsKey(k)))
-            problem(block.Line, $"-{parameter.Name}: the yaml block has no '{missing}:' line.");
+        var fields = ReadYamlFields(parameter.Name, block, problem);
 
         string Field(string key) => fields.TryGetValue(key, out var value) ? value : "";
         bool? Flag(string key)
@@ -206,6 +190,29 @@ static partial class MarkdownHelpReader
         else if (fields.ContainsKey("Accept pipeline input"))
             problem(block.Line, $"-{parameter.Name}: 'Accept pipeline input: {pipeline}' is not False, True (ByValue), True (ByPropertyName) or True (ByPropertyName, ByValue).");
         return parameter;
+    }
+
+    /// <summary>The yaml block's fields, each known and once; every missing one is a problem.</summary>
+    static Dictionary<string, string> ReadYamlFields(string parameterName, CodeBlock block, Action<int, string> problem)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = block.Code.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0) continue;
+            var colon = line.IndexOf(':');
+            var key = colon < 0 ? line : line[..colon];
+            if (colon < 0 || !YamlKeys.Contains(key, StringComparer.Ordinal))
+            {
+                problem(block.Line + 1 + i, $"-{parameterName}: '{line}' is not one of the yaml fields {string.Join(", ", YamlKeys)}.");
+                continue;
+            }
+            if (!fields.TryAdd(key, line[(colon + 1)..].Trim())) problem(block.Line + 1 + i, $"-{parameterName}: '{key}' appears twice.");
+        }
+        foreach (var missing in YamlKeys.Where(k => !fields.ContainsKey(k)))
+            problem(block.Line, $"-{parameterName}: the yaml block has no '{missing}:' line.");
+        return fields;
     }
 
     static void NoSubsections(Section section, Action<int, string> problem)
