@@ -69,7 +69,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task OpenRunAsync(CancellationToken cancellationToken)
         {
             control = await context.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            var pending = Journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(t => new TableMove(t.Schema, t.Table, t.BackupTable)).ToList();
+            var pending = Journal.Tables.Where(t => t.Phase == TablePhase.Pending).Select(TableFlusher.Move).ToList();
             await control.ExecuteAsync(WriteStatements.OpenRun(Journal.RunId, file.Path, pending), CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -173,7 +173,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task PutBackAsync()
         {
             var entries = Journal.Tables.Where(t => t.Phase != TablePhase.Skipped && t.Phase != TablePhase.Pending && t.Phase != TablePhase.Restored)
-                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" }).ToList();
+                .Select(ThisRun).ToList();
             var restorer = new StateRestorer(control);
             var steps = await restorer.PlanAsync(entries, refuseUnknownTables: false, CancellationToken.None).ConfigureAwait(false);
             foreach (var step in steps)
@@ -192,7 +192,7 @@ namespace BinlogFlusher.Engine.Flushing
             // Tables the run never reached were not touched: close them in the server's record too, or the next run
             // would be refused for "unfinished" state that is not there.
             var untouched = Journal.Tables.Where(t => t.Phase == TablePhase.Pending)
-                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" });
+                .Select(ThisRun);
             await restorer.MarkRestoredAsync(entries.Where(e => Journal.Tables.Any(t => t.BackupTable == e.BackupTable && t.Schema == e.Schema && t.Phase == TablePhase.Restored))
                 .Concat(untouched)).ConfigureAwait(false);
         }
@@ -327,7 +327,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task CloseLockedOutAsync()
         {
             var entries = context.LockedOut.SelectMany(l => l.Entries)
-                .Select(t => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" });
+                .Select(ThisRun);
             await new StateRestorer(control).MarkRestoredAsync(entries).ConfigureAwait(false);
         }
 
@@ -359,6 +359,9 @@ namespace BinlogFlusher.Engine.Flushing
                 return fresh;
             }
         }
+
+        /// <summary>A table of this run as a restore sees it.</summary>
+        static RestoreEntry ThisRun(JournalTable t) => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" };
 
         static bool IsAside(JournalTable table) => table.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring;
 

@@ -115,8 +115,11 @@ namespace BinlogFlusher.Engine.Flushing
             catch (MySqlException exception) when (FlushContext.IsConnectionLoss(exception, session) && !cancellationToken.IsCancellationRequested)
             {
                 // Which of the INSERTs ran is unknown: each table is copied again on its own, its rows reported as possibly twice in the binlog.
-                foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
-                context.Journal.Update(_ => { });
+                // Under the journal's lock: another worker may be writing the journal out meanwhile.
+                context.Journal.Update(_ =>
+                {
+                    foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
+                });
                 context.Listener.Warning($"{context.Target}: the connection was lost while copying {together.Count} small tables together ({exception.Message}); reconnecting and copying each again. Their rows may appear twice in the binlog.");
                 await ReconnectAsync($"the connection was lost while copying {together.Count} small tables together").ConfigureAwait(false);
                 return false;

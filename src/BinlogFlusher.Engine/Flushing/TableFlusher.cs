@@ -95,7 +95,7 @@ namespace BinlogFlusher.Engine.Flushing
             await session.ExecuteAsync(WriteStatements.Phase(moves, TablePhase.Restored), CancellationToken.None).ConfigureAwait(false);
         }
 
-        static TableMove Move(JournalTable entry) => new TableMove(entry.Schema, entry.Table, entry.BackupTable);
+        internal static TableMove Move(JournalTable entry) => new TableMove(entry.Schema, entry.Table, entry.BackupTable);
 
         Task EnterPhaseAsync(JournalTable entry, TablePhase phase) => EnterPhaseAsync(new[] { entry }, phase);
 
@@ -224,8 +224,8 @@ namespace BinlogFlusher.Engine.Flushing
                         throw new FlushException(FlushErrorKind.TableFailed, $"{entry.Schema}.{entry.Table}: the connection was lost {attempt} times during the copy ({exception.Message}); giving up.", exception);
                     if (mayRepeat is not null)
                     {
-                        entry.MayRepeat.Add(mayRepeat);
-                        context.Journal.Update(_ => { });
+                        // Under the journal's lock: another worker may be writing the journal out meanwhile.
+                        context.Journal.Update(_ => entry.MayRepeat.Add(mayRepeat));
                     }
                     context.Listener.Warning($"{context.Target}: the connection was lost during the copy of {entry.Schema}.{entry.Table} ({exception.Message}); reconnecting ({attempt} of {context.Options.ReconnectAttempts})." +
                                              (mayRepeat is null ? "" : $" Rows of {mayRepeat} may appear twice in the binlog."));

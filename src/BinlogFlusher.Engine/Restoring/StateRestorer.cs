@@ -79,10 +79,7 @@ namespace BinlogFlusher.Engine.Restoring
         {
             var list = entries.ToList();
             if (list.Count == 0) return;
-            var exists = await session.ScalarAsync(
-                $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {SqlText.Literal(StateJournalSchema.Name)} AND TABLE_NAME = {SqlText.Literal(StateJournalSchema.Table)}",
-                CancellationToken.None).ConfigureAwait(false);
-            if (Convert.ToInt64(exists) == 0) return;
+            if (!await StateJournalSchema.ExistsAsync(session, StateJournalSchema.Table, CancellationToken.None).ConfigureAwait(false)) return;
             await session.ExecuteAsync(WriteStatements.MarkRestored(list.Select(e => (e.Schema, e.BackupTable))), CancellationToken.None).ConfigureAwait(false);
         }
 
