@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BinlogFlusher.Tests.Infrastructure;
 
 namespace BinlogFlusher.Tests;
@@ -29,14 +28,14 @@ public sealed class PackedToolTests(ReplicaPairFixture servers) : IAsyncLifetime
     {
         // Packed from a copy: the repository's own bin folders, which the other tests run from, stay as they are.
         CopySources(Path.Combine(PowerShellRunner.RepoRoot, "src"), Path.Combine(work, "src"));
-        var (packExit, packOutput) = await RunAsync("dotnet", "pack", Path.Combine(work, "src", "BinlogFlusher.Cli"), "-c", "Release", "-o", Path.Combine(work, "nupkg"));
+        var (packExit, packOutput) = await ExternalProgram.RunAsync("dotnet", "pack", Path.Combine(work, "src", "BinlogFlusher.Cli"), "-c", "Release", "-o", Path.Combine(work, "nupkg"));
         Assert.True(packExit == 0, packOutput);
-        var (installExit, installOutput) = await RunAsync("dotnet", "tool", "install", "binlog-flusher", "--tool-path", Path.Combine(work, "tools"), "--add-source", Path.Combine(work, "nupkg"));
+        var (installExit, installOutput) = await ExternalProgram.RunAsync("dotnet", "tool", "install", "binlog-flusher", "--tool-path", Path.Combine(work, "tools"), "--add-source", Path.Combine(work, "nupkg"));
         Assert.True(installExit == 0, installOutput);
         var tool = Path.Combine(work, "tools", "binlog-flusher");
         File.WriteAllText(Path.Combine(work, "my.cnf"), $"[client]\nuser={servers.Replica.User}\npassword=\"{servers.Replica.Password}\"\n");
 
-        var (exit, output) = await RunAsync(tool, new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = "JournalWritten" },
+        var (exit, output) = await ExternalProgram.RunAsync(tool, new Dictionary<string, string> { ["BINLOGFLUSHER_TEST_STOP_AT"] = "JournalWritten" },
             "flush", "--host", $"127.0.0.1:{servers.Replica.Port}", "--mycnf", Path.Combine(work, "my.cnf"), "--db", "bf_pack", "--state-file", Path.Combine(work, "state.json"));
 
         Assert.True(exit == 0, output);
@@ -59,29 +58,5 @@ public sealed class PackedToolTests(ReplicaPairFixture servers) : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
             File.Copy(file, Path.Combine(to, relative));
         }
-    }
-
-    static Task<(int Exit, string Output)> RunAsync(string program, params string[] arguments) => RunAsync(program, new Dictionary<string, string>(), arguments);
-
-    static async Task<(int Exit, string Output)> RunAsync(string program, Dictionary<string, string> environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(" ", arguments)} did not end within 3 minutes: {await output}{await error}");
-        }
-        return (process.ExitCode, await output + await error);
     }
 }

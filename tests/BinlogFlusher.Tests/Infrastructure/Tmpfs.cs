@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace BinlogFlusher.Tests.Infrastructure;
 
 /// <summary>A small RAM disk (tmpfs) a test can fill: mounted as root, or through password-less sudo.</summary>
@@ -40,12 +38,7 @@ public sealed class Tmpfs : IAsyncDisposable
     static async Task RunAsync(params string[] command)
     {
         var asRoot = Environment.UserName == "root";
-        var start = new ProcessStartInfo(asRoot ? command[0] : "sudo") { RedirectStandardError = true, RedirectStandardOutput = true };
-        if (!asRoot) start.ArgumentList.Add("-n");
-        foreach (var argument in asRoot ? command.Skip(1) : command) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{string.Join(" ", command)} failed ({error.Trim()}): this test fills a small tmpfs and needs root or password-less sudo.");
+        var (exit, output) = asRoot ? await ExternalProgram.RunAsync(command[0], command.Skip(1).ToArray()) : await ExternalProgram.RunAsync("sudo", new[] { "-n" }.Concat(command).ToArray());
+        Assert.True(exit == 0, $"{string.Join(" ", command)} failed ({output.Trim()}): this test fills a small tmpfs and needs root or password-less sudo.");
     }
 }
