@@ -27,6 +27,8 @@ static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // The engine's messages name options and commands as this command line spells them.
+        using var syntax = FrontEnd.Use(CliSyntax.Instance);
         var (root, help) = BuildCommands();
         // No @response files: an argument that starts with @ means what it says, as it did for the old tool.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

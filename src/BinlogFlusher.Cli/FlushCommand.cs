@@ -129,7 +129,7 @@ sealed class FlushCommand
             var name = candidate.Schema + "." + candidate.Name;
             if (candidate.Blocker is not null)
             {
-                Console.WriteLine($"Cannot flush {name}: {CliWording.ForCli(candidate.Blocker)}");
+                Console.WriteLine($"Cannot flush {name}: {candidate.Blocker}");
                 continue;
             }
             var copy = candidate.ChunkKey.Count > 0

@@ -59,7 +59,7 @@ sealed class PlanCommand
         Console.WriteLine("Checks:");
         var width = plan.Checks.Max(c => c.Name.Length);
         foreach (var check in plan.Checks)
-            Console.WriteLine($"  {check.Status.ToString().ToUpperInvariant(),-4}  {check.Name.PadRight(width)}  {CliWording.ForCli(check.Message)}");
+            Console.WriteLine($"  {check.Status.ToString().ToUpperInvariant(),-4}  {check.Name.PadRight(width)}  {check.Message}");
         Console.WriteLine();
         Console.WriteLine(string.Create(culture, $"Tables: {plan.Candidates.Count}, about {plan.EstimatedRows:N0} rows, {plan.EstimatedBytes / 1024.0 / 1024.0:0.0} MiB"));
         if (plan.Candidates.Count == 0) return;
@@ -69,7 +69,7 @@ sealed class PlanCommand
         {
             var name = candidate.Schema + "." + candidate.Name;
             Console.WriteLine(string.Create(culture, $"  {name.PadRight(nameWidth)}  {candidate.Table.Engine ?? "?",-8}  {candidate.Table.EstimatedRows,12:N0}  {candidate.ChunkKeyText}"));
-            if (candidate.Blocker is not null) Console.WriteLine($"  {"".PadRight(nameWidth)}  BLOCKED: {CliWording.ForCli(candidate.Blocker)}");
+            if (candidate.Blocker is not null) Console.WriteLine($"  {"".PadRight(nameWidth)}  BLOCKED: {candidate.Blocker}");
             foreach (var adjustment in candidate.Adjustments) Console.WriteLine($"  {"".PadRight(nameWidth)}  twin: {adjustment}");
         }
     }

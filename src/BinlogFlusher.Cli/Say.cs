@@ -4,6 +4,6 @@ namespace BinlogFlusher.Cli;
 /// <summary>Messages to standard error, always in the command line's words.</summary>
 static class Say
 {
-    public static void Error(string message) => Console.Error.WriteLine("binlog-flusher: " + CliWording.ForCli(message));
-    public static void Warning(string message) => Console.Error.WriteLine("WARNING: " + CliWording.ForCli(message));
+    public static void Error(string message) => Console.Error.WriteLine("binlog-flusher: " + message);
+    public static void Warning(string message) => Console.Error.WriteLine("WARNING: " + message);
 }

@@ -11,7 +11,7 @@ namespace BinlogFlusher.Commands
     [OutputType("BinlogFlusher.FlushCandidateTable")]
     public sealed class GetFlushCandidateTableCommand : SelectionCommandBase
     {
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             foreach (var host in HostName)
             {

@@ -20,6 +20,29 @@ namespace BinlogFlusher.Commands
 
         protected override void StopProcessing() => stopping.Cancel();
 
+        // The engine's messages name options and commands in the syntax of the front end that called it: here, cmdlets'.
+        protected sealed override void BeginProcessing()
+        {
+            using (FrontEnd.Use(CmdletSyntax.Instance)) OnBegin();
+        }
+
+        protected sealed override void ProcessRecord()
+        {
+            using (FrontEnd.Use(CmdletSyntax.Instance)) OnRecord();
+        }
+
+        protected sealed override void EndProcessing()
+        {
+            using (FrontEnd.Use(CmdletSyntax.Instance)) OnEnd();
+        }
+
+        protected virtual void OnBegin() { }
+
+        /// <summary>ProcessRecord: one record of the pipeline's hosts.</summary>
+        protected abstract void OnRecord();
+
+        protected virtual void OnEnd() { }
+
         public void Dispose()
         {
             stopping.Dispose();

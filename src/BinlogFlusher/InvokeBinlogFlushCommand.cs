@@ -73,14 +73,14 @@ namespace BinlogFlusher.Commands
         [Parameter]
         public SwitchParameter Resume { get; set; }
 
-        protected override void BeginProcessing()
+        protected override void OnBegin()
         {
             queue.VerboseShown = MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose)
                 ? ((SwitchParameter)verbose).IsPresent
                 : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
         }
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             try
             {
@@ -162,7 +162,11 @@ namespace BinlogFlusher.Commands
             try
             {
                 if (Resume) resume = Engine.State.FlushJournal.Load(options.StateFile!);
-                plan = HostPlan.ReadAsync(settings, options, queue.Verbose, StopToken).GetAwaiter().GetResult();
+                // The plan's statements are written as they are sent (and other hosts' news meanwhile), not after it.
+                var reading = HostPlan.ReadAsync(settings, options, queue.Verbose, StopToken);
+                reading.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
+                queue.DrainUntil(this, () => reading.IsCompleted);
+                plan = reading.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
@@ -238,7 +242,7 @@ namespace BinlogFlusher.Commands
             ThrowTerminatingError(error);
         }
 
-        protected override void EndProcessing()
+        protected override void OnEnd()
         {
             queue.DrainUntil(this, () => running.All(t => t.IsCompleted));
         }

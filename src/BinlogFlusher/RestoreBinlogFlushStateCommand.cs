@@ -31,7 +31,7 @@ namespace BinlogFlusher.Commands
         [Alias("StartSlave")]
         public SwitchParameter StartReplica { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             foreach (var host in HostName)
             {

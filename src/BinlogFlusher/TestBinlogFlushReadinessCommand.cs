@@ -18,7 +18,7 @@ namespace BinlogFlusher.Commands
         [Parameter]
         public SwitchParameter Detailed { get; set; }
 
-        protected override void ProcessRecord()
+        protected override void OnRecord()
         {
             foreach (var host in HostName)
             {

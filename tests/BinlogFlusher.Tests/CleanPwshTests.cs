@@ -215,7 +215,7 @@ public sealed class CleanPwshTests(ReplicaPairFixture servers, ITestOutputHelper
         Directory.Delete(home, recursive: true);
 
         AssertNoLoadFailure(outcome);
-        Assert.Contains($"error: InvalidHostOrOptions,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand | No credentials for {ReplicaHost}: give -Credential, or -MyCnf", outcome.Output);
+        Assert.Contains($"error: InvalidHostOrOptions,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand | No credentials for {ReplicaHost}: give -MyCnf with an option file whose [client] section has user= and password=, or use -Credential", outcome.Output);
     }
 
     /// <summary>

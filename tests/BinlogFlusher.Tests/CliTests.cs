@@ -131,7 +131,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
             var refusal = Assert.Single(cli.ErrorLines, l => l.Contains("Refusing to flush " + Replica));
             Assert.Contains("replicated writes would fall into the BLACKHOLE twins", refusal);
             // The fix in the command line's words, not the cmdlets'.
-            Assert.Contains("drop --no-stop-slave, or use --force", refusal);
+            Assert.Contains("leave --no-stop-slave out, or use --force", refusal);
             Assert.DoesNotContain("-NoReplicaStop", refusal);
             Assert.Contains("Nothing was changed.", refusal);
         }

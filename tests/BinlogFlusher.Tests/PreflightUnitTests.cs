@@ -82,7 +82,7 @@ public sealed class PreflightUnitTests
         var facts = Facts("10.11.19-MariaDB", ("gtid_slave_pos", "0-1-100,191-7-3"));
         var check = Evaluate(facts)["GtidDomain"];
         Assert.Equal(CheckStatus.Fail, check.Status);
-        Assert.Contains("-GtidDomainId", check.Message);
+        Assert.Contains("the GtidDomainId option", check.Message);
         Assert.Equal(CheckStatus.Pass, Evaluate(facts, new FlushOptions { GtidDomainId = 500 })["GtidDomain"].Status);
     }
 
@@ -152,7 +152,7 @@ public sealed class PreflightUnitTests
     {
         var check = Evaluate(Facts("10.11.19-MariaDB", ("max_binlog_cache_size", "16777216"), ("max_binlog_stmt_cache_size", "18446744073709547520")))["BinlogCacheSize"];
         Assert.Equal(CheckStatus.Fail, check.Status);
-        Assert.Equal("-ChunkBytes (33554432) is not below max_binlog_cache_size (16777216): each chunk's transaction would be refused by the server. Give -ChunkBytes (--chunk-bytes) 8388608 or less, or raise max_binlog_cache_size.", check.Message);
+        Assert.Equal("the ChunkBytes option (33554432) is not below max_binlog_cache_size (16777216): each chunk's transaction would be refused by the server. Give the ChunkBytes option 8388608 or less, or raise max_binlog_cache_size.", check.Message);
         Assert.DoesNotContain("BinlogCacheSize", Evaluate(Facts("10.11.19-MariaDB", ("max_binlog_cache_size", "16777216")), new FlushOptions { ChunkBytes = 8388608 }).Keys);
         Assert.DoesNotContain("BinlogCacheSize", Evaluate(Facts("8.0.36")).Keys);
     }

@@ -60,7 +60,7 @@ public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
 
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Equal("SqlStopped", result.ReplicationAfter);
-        Assert.Contains($"127.0.0.1:{servers.Replica.Port}: the run left the replication SQL thread stopped, so the replica falls behind its source: start it with {servers.Dialect.StartReplicaSqlThread("")}, or give -StartReplica next time.", result.Warnings);
+        Assert.Contains($"127.0.0.1:{servers.Replica.Port}: the run left the replication SQL thread stopped, so the replica falls behind its source: start it with {servers.Dialect.StartReplicaSqlThread("")}, or give the StartReplica option next time.", result.Warnings);
         await servers.ResetAsync();
     }
 

@@ -84,7 +84,7 @@ public sealed class ServerCrashTests
         Assert.True(result.Status == FlushStatus.Failed, result.Error);
         Assert.Equal(new[] { "bf_crash.rows" }, result.LeftAside);
         var target = crash.Settings.Target;
-        var repair = $"Restore-BinlogFlushState -HostName {target} -StateFile '{crash.StateFile}'";
+        var repair = $"a restore with HostName '{target}' and StateFile '{crash.StateFile}'";
         Assert.EndsWith($"NOT put back: bf_crash.rows. Put them back with {repair}.", result.Error);
         Assert.DoesNotContain("every table was put back", result.Error, StringComparison.OrdinalIgnoreCase);
         var table = Assert.Single(result.Tables);

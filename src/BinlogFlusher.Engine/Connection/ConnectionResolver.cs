@@ -19,7 +19,7 @@ namespace BinlogFlusher.Engine.Connection
                 if (path is null)
                 {
                     ConnectionSettings.ParseHost(hostArgument, port ?? ConnectionSettings.DefaultPort); // a bad host says so first
-                    throw new ArgumentException($"No credentials for {hostArgument}: give -Credential, or -MyCnf with an option file whose [client] section has user= and password= (there is no ~/.my.cnf or ~/my.cnf).");
+                    throw new ArgumentException($"No credentials for {hostArgument}: give {FrontEnd.Of(FlushOption.MyCnf)} with an option file whose [client] section has user= and password={FrontEnd.OrUse(FlushOption.Credential)} (there is no ~/.my.cnf or ~/my.cnf).");
                 }
                 cnf = MyCnfFile.Read(path);
             }
@@ -29,7 +29,7 @@ namespace BinlogFlusher.Engine.Connection
             }
             var (host, hostPort) = ConnectionSettings.ParseHost(hostArgument, port ?? cnf?.Port ?? ConnectionSettings.DefaultPort);
             if (port.HasValue && hostArgument.Contains(":") && hostPort != port.Value && !hostArgument.StartsWith("[", StringComparison.Ordinal))
-                throw new FormatException($"'{hostArgument}' names port {hostPort} but -Port says {port}: give the port once.");
+                throw new FormatException($"'{hostArgument}' names port {hostPort} but {FrontEnd.Of(FlushOption.Port)} says {port}: give the port once.");
             var settings = new ConnectionSettings(host, hostPort, user ?? cnf?.User ?? "", user is null ? cnf?.Password : password)
             {
                 SslMode = cnf?.SslMode,

@@ -52,7 +52,7 @@ namespace BinlogFlusher.Engine.Connection
 
         public static MyCnfFile Read(string path)
         {
-            if (!File.Exists(path)) throw new FileNotFoundException($"The option file '{path}' does not exist: give -MyCnf a my.cnf with a [client] section, or use -Credential.", path);
+            if (!File.Exists(path)) throw new FileNotFoundException($"The option file '{path}' does not exist: give {FrontEnd.Of(FlushOption.MyCnf)} a my.cnf with a [client] section{FrontEnd.OrUse(FlushOption.Credential)}.", path);
             return Parse(path, File.ReadAllLines(path));
         }
 

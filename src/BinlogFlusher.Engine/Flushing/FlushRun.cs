@@ -220,7 +220,7 @@ namespace BinlogFlusher.Engine.Flushing
         async Task PutReadOnlyBackAsync()
         {
             if (Journal.Tables.Any(IsAside))
-                listener.Warning($"{Target}: read_only stays as the run set it while tables are aside; Restore-BinlogFlushState puts it back with them.");
+                listener.Warning($"{Target}: read_only stays as the run set it while tables are aside; {FrontEnd.Of(FlushCommand.Restore)} puts it back with them.");
             else if (await ReadOnlyGuard.PutBackAsync(control, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
                 listener.Verbose($"{Target}: read_only is {readOnly} again");
         }
@@ -238,11 +238,11 @@ namespace BinlogFlusher.Engine.Flushing
             }
             var channelsAfter = await new ServerInspector(control).ReadChannelsAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
             result.ReplicationAfter = new ServerFacts { Channels = channelsAfter }.ReplicationState;
-            // A cron job that forgets -StartReplica leaves the replica lagging: say so, with the way to start it.
+            // A cron job that forgets to start replication leaves the replica lagging: say so, with the way to start it.
             var leftStopped = channelsAfter.Where(c => !c.SqlRunning && Journal.ChannelsStoppedByRun.Contains(c.Name)).ToList();
             if (leftStopped.Count == 0 || diskWatchdog.StoppedRunBecause is not null) return;
             var warning = $"{Target}: the run left the replication SQL thread stopped, so the replica falls behind its source: " +
-                          $"start it with {string.Join("; ", leftStopped.Select(c => Dialect.StartReplicaSqlThread(c.Name)))}, or give -StartReplica next time.";
+                          $"start it with {string.Join("; ", leftStopped.Select(c => Dialect.StartReplicaSqlThread(c.Name)))}, or give {FrontEnd.Of(FlushOption.StartReplica)} next time.";
             listener.Warning(warning);
             result.Warnings = result.Warnings.Concat(new[] { warning }).ToList();
         }
@@ -251,7 +251,9 @@ namespace BinlogFlusher.Engine.Flushing
         FlushResult BuildResult(Exception? failure)
         {
             var aside = Journal.Tables.Where(IsAside).ToList();
-            var repair = file.Stale ? $"Restore-BinlogFlushState -HostName {Target} -Discover" : $"Restore-BinlogFlushState -HostName {Target} -StateFile '{file.Path}'";
+            var repair = file.Stale
+                ? FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, Target), (FlushOption.Discover, null))
+                : FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, Target), (FlushOption.StateFile, file.Path));
             foreach (var entry in aside)
             {
                 var left = results.TryGetValue(entry, out var r) ? r : TableFlushResult.Of(entry, TableFlushStatus.Failed);
@@ -305,7 +307,7 @@ namespace BinlogFlusher.Engine.Flushing
             }
             if (file.TryWriteInPlace()) return;
             var stale = $"The state file '{file.Path}' could not be written ({file.WriteFailure?.Message}) and shows an earlier phase; the server's own record is current: " +
-                        $"Restore-BinlogFlushState -HostName {Target} -Discover reads it.";
+                        $"{FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, Target), (FlushOption.Discover, null))} reads it.";
             listener.Warning($"{Target}: {stale}");
             result.Error = result.Error is null ? stale : result.Error.TrimEnd() + " " + stale;
         }
@@ -320,7 +322,7 @@ namespace BinlogFlusher.Engine.Flushing
             return new FlushException(FlushErrorKind.TableFailed,
                 $"{tables.Count} table(s) not flushed: {string.Join(" ", locked.Select(l => Sentence(l.Message)))} " +
                 "They are in place and unchanged, and nothing of them is in the binlog; every other table was flushed and is in place. " +
-                $"Once that session has ended, flush them: Invoke-BinlogFlush -HostName {Target} -Table {values}");
+                $"Once that session has ended, flush them: {FrontEnd.Run(FlushCommand.Flush, (FlushOption.HostName, Target), (FlushOption.Table, values))}");
         }
 
         /// <summary>Tables a lock kept in place are done with as far as the server's record goes: the next run must not find them unfinished.</summary>

@@ -59,11 +59,11 @@ namespace BinlogFlusher.Engine.Planning
         static string? BlockerOf(TableInfo table)
         {
             if (table.TableType.Equals("SYSTEM VERSIONED", StringComparison.OrdinalIgnoreCase))
-                return $"system-versioned table: its history cannot pass through a BLACKHOLE twin; leave it out with -ExcludeTable {ExcludeValue(table)}";
+                return $"system-versioned table: its history cannot pass through a BLACKHOLE twin; leave it out with {FrontEnd.Of(FlushOption.ExcludeTable)} {ExcludeValue(table)}";
             if (table.Engine is null)
                 return "the server cannot open this table (no engine in information_schema); check it with CHECK TABLE";
             if (!CopyableEngines.Contains(table.Engine))
-                return $"engine {table.Engine} holds no local rows to copy; leave it out with -ExcludeTable {ExcludeValue(table)}";
+                return $"engine {table.Engine} holds no local rows to copy; leave it out with {FrontEnd.Of(FlushOption.ExcludeTable)} {ExcludeValue(table)}";
             if (table.Columns.Count == 0)
                 return "information_schema lists no columns for this table";
             return null;

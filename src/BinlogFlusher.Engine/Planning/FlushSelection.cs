@@ -35,9 +35,9 @@ namespace BinlogFlusher.Engine.Planning
         {
             var user = tables.Where(t => !ServerInspector.SystemSchemas.Contains(t.Schema, StringComparer.OrdinalIgnoreCase)).ToList();
             var inDatabases = user.Where(t => Databases.Count == 0 || Databases.Any(pattern => Matches(pattern, t.Schema))).ToList();
-            var missing = Databases.Where(p => !user.Any(t => Matches(p, t.Schema))).Select(p => (Pattern: p, Text: $"-Database '{p}'"))
-                .Concat(Tables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-Table '{p}'")))
-                .Concat(ExcludeTables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"-ExcludeTable '{p}'"))).ToList();
+            var missing = Databases.Where(p => !user.Any(t => Matches(p, t.Schema))).Select(p => (Pattern: p, Text: $"{FrontEnd.Of(FlushOption.Database)} '{p}'"))
+                .Concat(Tables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"{FrontEnd.Of(FlushOption.Table)} '{p}'")))
+                .Concat(ExcludeTables.Where(p => !inDatabases.Any(t => MatchesTable(p, t))).Select(p => (Pattern: p, Text: $"{FrontEnd.Of(FlushOption.ExcludeTable)} '{p}'"))).ToList();
             return (missing.Where(m => !IsWildcard(m.Pattern)).Select(m => m.Text).ToList(), missing.Where(m => IsWildcard(m.Pattern)).Select(m => m.Text).ToList());
         }
 

@@ -79,7 +79,7 @@ namespace BinlogFlusher.Engine.Planning
 
                 Add("LogReplicaUpdates", facts.LogReplicaUpdates ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.LogReplicaUpdates
                     ? $"{dialect.LogReplicaUpdatesVariable} is ON."
-                    : $"{dialect.LogReplicaUpdatesVariable} is OFF: a consumer of this binlog would get the snapshot and then none of the replicated changes after it. Turn it on in my.cnf and restart, or use -Force.");
+                    : $"{dialect.LogReplicaUpdatesVariable} is OFF: a consumer of this binlog would get the snapshot and then none of the replicated changes after it. Turn it on in my.cnf and restart, or use {FrontEnd.Of(FlushOption.Force)}.");
             }
 
             /// <summary>A replica, not a primary nor a group member, with nobody replicating from it, and its applier stopped for the run.</summary>
@@ -90,20 +90,20 @@ namespace BinlogFlusher.Engine.Planning
                 else
                     Add("Replication", facts.IsReplica ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.IsReplica
                         ? "Replication is configured: " + string.Join("; ", facts.Channels.Select(c => c.ToString())) + "."
-                        : "No replication is configured: this looks like a primary, and the flush must never run on a primary (its applications would write into BLACKHOLE tables). Run it on a replica, or use -Force if you are sure.");
+                        : $"No replication is configured: this looks like a primary, and the flush must never run on a primary: while it runs, every write its applications make goes into a BLACKHOLE twin and is lost. Run it on a replica. {FrontEnd.Of(FlushOption.Force)} runs it here anyway, for a server that is a replica in all but its configuration and that nothing writes to.");
 
                 if (facts.GroupReplicationActive)
                     Add("GroupReplication", CheckStatus.Fail, "This server is a Group Replication member (plugin group_replication is ACTIVE): the group would certify and apply the flush's CREATE TABLE and rows on every member, and members' writes would fall into BLACKHOLE twins. Run the flush on an asynchronous replica of the group instead.");
 
                 if (facts.DownstreamReplicasError is { } downstreamError)
-                    Add("DownstreamReplicas", ForceOr(CheckStatus.Fail), $"Cannot list downstream replicas ({downstreamError}): grant {(dialect.IsMariaDb ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE")}, or use -Force.");
+                    Add("DownstreamReplicas", ForceOr(CheckStatus.Fail), $"Cannot list downstream replicas ({downstreamError}): grant {(dialect.IsMariaDb ? "REPLICATION MASTER ADMIN" : "REPLICATION SLAVE")}, or use {FrontEnd.Of(FlushOption.Force)}.");
                 else
                     Add("DownstreamReplicas", facts.DownstreamReplicas == 0 ? CheckStatus.Pass : ForceOr(CheckStatus.Fail), facts.DownstreamReplicas == 0
                         ? "No replica is connected downstream."
-                        : $"{facts.DownstreamReplicas} replica(s) replicate from this host: they would apply the flush's CREATE TABLE and rows and break. Detach them first, or use -Force.");
+                        : $"{facts.DownstreamReplicas} replica(s) replicate from this host: they would apply the flush's CREATE TABLE and rows and break. Detach them first, or use {FrontEnd.Of(FlushOption.Force)}.");
 
                 if (options.NoReplicaStop && facts.SqlThreadRunning)
-                    Add("ReplicaStop", ForceOr(CheckStatus.Fail), "-NoReplicaStop while the replication SQL thread runs: replicated writes would fall into the BLACKHOLE twins and be lost. Stop the SQL thread, drop -NoReplicaStop, or use -Force.");
+                    Add("ReplicaStop", ForceOr(CheckStatus.Fail), $"{FrontEnd.Of(FlushOption.NoReplicaStop)} while the replication SQL thread runs: replicated writes would fall into the BLACKHOLE twins and be lost. Stop the SQL thread, leave {FrontEnd.Of(FlushOption.NoReplicaStop)} out, or use {FrontEnd.Of(FlushOption.Force)}.");
                 else
                     Add("ReplicaStop", CheckStatus.Pass, options.NoReplicaStop ? "The replication SQL thread is not running." : "The replication SQL thread will be stopped during the flush.");
             }
@@ -126,7 +126,7 @@ namespace BinlogFlusher.Engine.Planning
                 var tightest = cacheLimits.OrderBy(c => c.Bytes).First();
                 var unchunked = candidates.Where(c => c.ChunkKey.Count == 0 && (ulong)Math.Max(0, c.Table.DataLength) >= tightest.Bytes).ToList();
                 if ((ulong)options.ChunkBytes >= tightest.Bytes)
-                    Add("BinlogCacheSize", CheckStatus.Fail, $"-ChunkBytes ({options.ChunkBytes}) is not below {tightest.Name} ({tightest.Bytes}): each chunk's transaction would be refused by the server. Give -ChunkBytes (--chunk-bytes) {tightest.Bytes / 2} or less, or raise {tightest.Name}.");
+                    Add("BinlogCacheSize", CheckStatus.Fail, $"{FrontEnd.Of(FlushOption.ChunkBytes)} ({options.ChunkBytes}) is not below {tightest.Name} ({tightest.Bytes}): each chunk's transaction would be refused by the server. Give {FrontEnd.Of(FlushOption.ChunkBytes)} {tightest.Bytes / 2} or less, or raise {tightest.Name}.");
                 else if (unchunked.Count > 0)
                     Add("BinlogCacheSize", CheckStatus.Fail, $"{string.Join(", ", unchunked.Take(5).Select(c => $"{c.Schema}.{c.Name} ({c.Table.DataLength} bytes)"))} cannot be chunked (no key) and is larger than {tightest.Name} ({tightest.Bytes}): raise {tightest.Name}, or leave the table out.");
             }
@@ -139,9 +139,9 @@ namespace BinlogFlusher.Engine.Planning
                     // RESET MASTER / RESET BINARY LOGS AND GTIDS empties gtid_executed and gtid_purged: GTID auto-positioning of
                     // this replica breaks (manual, "RESET BINARY LOGS AND GTIDS Statement").
                     if (facts.MySqlGtidsOn)
-                        Add("ResetBinaryLogs", ForceOr(CheckStatus.Fail), $"-ResetBinaryLogs with gtid_mode={facts.Variable("gtid_mode")}: {dialect.ResetBinaryLogs} empties gtid_executed and gtid_purged, so this replica's GTID auto-positioning breaks. Leave -ResetBinaryLogs out, or use -Force and restore gtid_purged yourself.");
+                        Add("ResetBinaryLogs", ForceOr(CheckStatus.Fail), $"{FrontEnd.Of(FlushOption.ResetBinaryLogs)} with gtid_mode={facts.Variable("gtid_mode")}: {dialect.ResetBinaryLogs} empties gtid_executed and gtid_purged, so this replica's GTID auto-positioning breaks. Leave {FrontEnd.Of(FlushOption.ResetBinaryLogs)} out, or use {FrontEnd.Of(FlushOption.Force)} and restore gtid_purged yourself.");
                     if (!facts.HasAnyPrivilege(new[] { "RELOAD" }))
-                        Add("ResetBinaryLogsPrivilege", CheckStatus.Fail, $"-ResetBinaryLogs needs RELOAD ({dialect.ResetBinaryLogs}), which {facts.CurrentUser} lacks: GRANT RELOAD ON *.*, or leave -ResetBinaryLogs out.");
+                        Add("ResetBinaryLogsPrivilege", CheckStatus.Fail, $"{FrontEnd.Of(FlushOption.ResetBinaryLogs)} needs RELOAD ({dialect.ResetBinaryLogs}), which {facts.CurrentUser} lacks: GRANT RELOAD ON *.*, or leave {FrontEnd.Of(FlushOption.ResetBinaryLogs)} out.");
                 }
             }
 
@@ -174,7 +174,7 @@ namespace BinlogFlusher.Engine.Planning
                 else if (facts.ReadOnly && !facts.HasAnyPrivilege(dialect.ReadOnlyBypassPrivileges))
                     Add("ReadOnly", CheckStatus.Fail, $"read_only is ON and {facts.CurrentUser} lacks {ReadOnlyBypass(dialect)}: grant it, or SET GLOBAL read_only=OFF for the flush.");
                 else if (!facts.ReadOnly && !facts.HasAnyPrivilege(dialect.ReadOnlyBypassPrivileges))
-                    Add("ReadOnly", ForceOr(CheckStatus.Fail), $"read_only is OFF, and the flush turns it ON so other sessions cannot write into its BLACKHOLE twins (their writes would vanish); {facts.CurrentUser} lacks {ReadOnlyBypass(dialect)}, so it could not write itself. Grant it, or use -Force to flush without blocking other writers.");
+                    Add("ReadOnly", ForceOr(CheckStatus.Fail), $"read_only is OFF, and the flush turns it ON so other sessions cannot write into its BLACKHOLE twins (their writes would vanish); {facts.CurrentUser} lacks {ReadOnlyBypass(dialect)}, so it could not write itself. Grant it, or use {FrontEnd.Of(FlushOption.Force)} to flush without blocking other writers.");
                 else
                     Add("ReadOnly", CheckStatus.Pass, facts.ReadOnly ? "read_only is ON, and this account may write anyway." : "read_only is OFF: the flush turns it ON while it runs and puts it back at the end.");
 
@@ -190,7 +190,7 @@ namespace BinlogFlusher.Engine.Planning
                     Add(AlreadyRunningCheck, CheckStatus.Fail, runningElsewhere);
                 else Add("LeftoverState", leftovers.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, leftovers.Count == 0
                     ? "No backup table or unfinished state from an earlier run."
-                    : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: Restore-BinlogFlushState -StateFile <its state file>, or -Discover.");
+                    : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: {FrontEnd.Run(FlushCommand.Restore, (FlushOption.StateFile, "<its state file>"))}, or {FrontEnd.Of(FlushOption.Discover)}.");
             }
 
             /// <summary>Tables selected, and each one flushable.</summary>
@@ -198,7 +198,7 @@ namespace BinlogFlusher.Engine.Planning
             {
                 var blocked = candidates.Where(c => c.Blocker is not null).ToList();
                 if (candidates.Count == 0)
-                    Add("Tables", CheckStatus.Fail, "No table matches the selection: check -Database, -Table, -ExcludeDatabase and -ExcludeTable (system schemas are always skipped).");
+                    Add("Tables", CheckStatus.Fail, $"No table matches the selection: check {FrontEnd.Of(FlushOption.Database)}, {FrontEnd.Of(FlushOption.Table)}, {FrontEnd.Of(FlushOption.ExcludeDatabase)} and {FrontEnd.Of(FlushOption.ExcludeTable)} (system schemas are always skipped).");
                 else if (blocked.Count > 0)
                     Add("Tables", CheckStatus.Fail, $"{blocked.Count} table(s) cannot be flushed, so none is started: " + string.Join("; ", blocked.Take(10).Select(c => $"{c.Schema}.{c.Name}: {c.Blocker}")));
                 else
@@ -213,7 +213,7 @@ namespace BinlogFlusher.Engine.Planning
                     var domain = options.EffectiveGtidDomainId;
                     var taken = facts.ReplicatedGtidDomains.Contains(domain);
                     Add("GtidDomain", taken ? CheckStatus.Fail : CheckStatus.Pass, taken
-                        ? $"GTID domain {domain} already arrives through replication (gtid_slave_pos {facts.Variable("gtid_slave_pos")}): choose a domain no other server uses with -GtidDomainId."
+                        ? $"GTID domain {domain} already arrives through replication (gtid_slave_pos {facts.Variable("gtid_slave_pos")}): choose a domain no other server uses with {FrontEnd.Of(FlushOption.GtidDomainId)}."
                         : $"The flush writes in GTID domain {domain}" + (facts.GtidStrictMode ? " (gtid_strict_mode is ON: domain 0 would stop replication)." : "."));
                 }
                 else if (facts.UsesGtids)

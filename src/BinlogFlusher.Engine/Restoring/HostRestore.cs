@@ -37,7 +37,7 @@ namespace BinlogFlusher.Engine.Restoring
         public async Task<RestorePlan> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
         {
             if (request.StateFile is null && !request.Discover)
-                throw new FlushException(FlushErrorKind.InvalidInput, "Say what to restore: -StateFile <the file Invoke-BinlogFlush wrote> (or the old tool's rollback file), or -Discover.");
+                throw new FlushException(FlushErrorKind.InvalidInput, $"Say what to restore: {FrontEnd.Of(FlushOption.StateFile)} with the file the flush wrote (or the old tool's rollback file), or {FrontEnd.Of(FlushOption.Discover)}.");
             // Never beside a live run: it would kill the run's statements and put its tables back under it.
             await RunLock.AcquireAsync(session, cancellationToken, waitSeconds: 3).ConfigureAwait(false);
             var inspector = new ServerInspector(session);
@@ -51,7 +51,7 @@ namespace BinlogFlusher.Engine.Restoring
             {
                 // A flush writes its state file before it changes anything: a run killed before that left nothing to repair,
                 // and a mistyped path should not stop a repair. The server's own record says what is aside.
-                plan.Warnings = new[] { $"The state file '{request.StateFile}' does not exist (a run killed before it wrote it changed nothing, or the path is wrong): restoring from the server's own record, as -Discover does." };
+                plan.Warnings = new[] { $"The state file '{request.StateFile}' does not exist (a run killed before it wrote it changed nothing, or the path is wrong): restoring from the server's own record, as {FrontEnd.Of(FlushOption.Discover)} does." };
                 discover = true;
             }
             else if (request.StateFile is not null)

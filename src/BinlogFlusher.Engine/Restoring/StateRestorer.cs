@@ -63,7 +63,7 @@ namespace BinlogFlusher.Engine.Restoring
             }
             if (refuseUnknownTables && unknown.Count > 0)
                 throw new FlushException(FlushErrorKind.StateFileInvalid,
-                    $"The state names tables that do not exist on {session.Settings.Target}, neither under their own name nor as backup: {string.Join(", ", unknown.Take(10))}. Nothing was changed. Check that the state file belongs to this host, or use -Discover.");
+                    $"The state names tables that do not exist on {session.Settings.Target}, neither under their own name nor as backup: {string.Join(", ", unknown.Take(10))}. Nothing was changed. Check that the state file belongs to this host, or use {FrontEnd.Of(FlushOption.Discover)}.");
             return steps;
         }
 

@@ -56,7 +56,7 @@ namespace BinlogFlusher.Engine.Server
             {
                 connection.Dispose();
                 throw new FlushException(FlushErrorKind.ConnectionFailed,
-                    $"Cannot connect to {settings}: {exception.Message} Check the host, port and credentials (-Credential or the [client] section of -MyCnf).", exception);
+                    $"Cannot connect to {settings}: {exception.Message.TrimEnd().TrimEnd('.')}. Check the host, port and credentials ({FrontEnd.CredentialSources}).", exception);
             }
             return new ServerSession(connection, settings, statementRan);
         }

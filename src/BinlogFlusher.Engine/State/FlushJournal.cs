@@ -60,23 +60,23 @@ namespace BinlogFlusher.Engine.State
             try { journal = JsonSerializer.Deserialize<FlushJournal>(json, JsonOptions); }
             catch (JsonException exception)
             {
-                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal ({exception.Message}). Give the file Invoke-BinlogFlush wrote, or use -Discover.", exception);
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal ({exception.Message}). Give the file a flush wrote, or use {FrontEnd.Of(FlushOption.Discover)}.", exception);
             }
             if (journal is null || journal.Tool != "BinlogFlusher" || string.IsNullOrEmpty(journal.Host) || journal.Port <= 0)
-                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal (no tool, host or port). Give the file Invoke-BinlogFlush wrote, or use -Discover.");
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' is not a BinlogFlusher journal (no tool, host or port). Give the file a flush wrote, or use {FrontEnd.Of(FlushOption.Discover)}.");
             if (journal.Format > CurrentFormat)
                 throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' has format {journal.Format}, newer than this module understands ({CurrentFormat}). Update BinlogFlusher.");
             foreach (var table in journal.Tables)
             {
                 if (string.IsNullOrEmpty(table.Schema) || string.IsNullOrEmpty(table.Table) || string.IsNullOrEmpty(table.BackupTable))
-                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' has a table entry without schema, table or backup name. Restore with -Discover instead.");
+                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' has a table entry without schema, table or backup name. Restore with {FrontEnd.Of(FlushOption.Discover)} instead.");
             }
             return journal;
         }
 
         public static FlushJournal Load(string path)
         {
-            if (!File.Exists(path)) throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' does not exist. Give the path Invoke-BinlogFlush reported, or use -Discover.");
+            if (!File.Exists(path)) throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file '{path}' does not exist. Give the path the flush reported, or use {FrontEnd.Of(FlushOption.Discover)}.");
             return FromJson(File.ReadAllText(path, Encoding.UTF8), path);
         }
 
