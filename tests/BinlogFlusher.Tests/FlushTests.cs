@@ -127,23 +127,35 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IntegerKeysChunkByValueThroughAGapSparseKeysAndTheTypesExtremesWithinTheChunkSize()
+    public async Task IntegerKeysChunkByValueGappedOrNotWithoutBoundaryWalksAndEveryChunkWithinTheChunkSize()
     {
-        // Chunks of 1000: dense integer keys go by value, a gap and sparse keys turn to boundary queries, and keys at
-        // the ends of their type neither overflow nor lose a row.
-        static string Rows(IEnumerable<string> keys) => string.Join(", ", keys.Select(k => $"({k}, 'row {k}')"));
+        // Chunks of 1000 over integer keys of every distribution: each goes by value, with a width that follows the
+        // density; a boundary query runs only where a chunk meets a clump denser than the last chunk's. Keys at the ends
+        // of their type neither overflow nor lose a row, and no chunk holds more than 1000 rows.
+        static string Rows(IEnumerable<long> keys) => string.Join(", ", keys.Select(k => $"({k}, 'row {k}')"));
+        var random = new Random(21);
+        long next = 0;
+        var randomGaps = Enumerable.Range(0, 3000).Select(_ => next += random.Next(1, 6)).ToList();
+        var sparseWithClump = Enumerable.Range(1, 1500).Where(i => i < 750 || i > 753).Select(i => i * 1000L)
+            .Concat(Enumerable.Range(750_001, 2500).Select(i => (long)i)).OrderBy(k => k).ToList();
         await servers.OnPrimaryAsync(
             "CREATE DATABASE bf_keys",
             "CREATE TABLE bf_keys.gap (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
-            "INSERT INTO bf_keys.gap VALUES " + Rows(Enumerable.Range(1, 2500).Concat(Enumerable.Range(1_000_001, 2500)).Select(i => i.ToString(CultureInfo.InvariantCulture))),
+            "INSERT INTO bf_keys.gap VALUES " + Rows(Enumerable.Range(1, 2500).Concat(Enumerable.Range(1_000_001, 2500)).Select(i => (long)i)),
+            "CREATE TABLE bf_keys.times_three (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.times_three VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => i * 3L)),
+            "CREATE TABLE bf_keys.random_gaps (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.random_gaps VALUES " + Rows(randomGaps),
             "CREATE TABLE bf_keys.sparse (id BIGINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
-            "INSERT INTO bf_keys.sparse VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => ((long)i * 1_000_003).ToString(CultureInfo.InvariantCulture))),
+            "INSERT INTO bf_keys.sparse VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => i * 1_000_003L)),
+            "CREATE TABLE bf_keys.clump (id BIGINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.clump VALUES " + Rows(sparseWithClump),
             "CREATE TABLE bf_keys.signed_ends (id BIGINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
-            "INSERT INTO bf_keys.signed_ends VALUES " + Rows(Enumerable.Range(0, 1500).SelectMany(i => new[] { long.MinValue + i, long.MaxValue - i }).Select(k => k.ToString(CultureInfo.InvariantCulture))),
+            "INSERT INTO bf_keys.signed_ends VALUES " + Rows(Enumerable.Range(0, 1500).SelectMany(i => new[] { long.MinValue + i, long.MaxValue - i })),
             "CREATE TABLE bf_keys.unsigned_top (id BIGINT UNSIGNED PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
-            "INSERT INTO bf_keys.unsigned_top VALUES " + Rows(Enumerable.Range(0, 2500).Select(i => (ulong.MaxValue - (ulong)i).ToString(CultureInfo.InvariantCulture))),
+            "INSERT INTO bf_keys.unsigned_top VALUES " + string.Join(", ", Enumerable.Range(0, 2500).Select(i => ulong.MaxValue - (ulong)i).Select(k => $"({k}, 'row {k}')")),
             "CREATE TABLE bf_keys.tiny (id TINYINT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
-            "INSERT INTO bf_keys.tiny VALUES " + Rows(Enumerable.Range(-128, 256).Select(i => i.ToString(CultureInfo.InvariantCulture))));
+            "INSERT INTO bf_keys.tiny VALUES " + Rows(Enumerable.Range(-128, 256).Select(i => (long)i)));
         var before = await TableState.ReadAllAsync(servers.Replica, "bf_keys");
 
         var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_keys -ChunkSize 1000 -Confirm:$false -Verbose", Variables(servers));
@@ -151,13 +163,24 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         var result = SingleResult(run);
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Equal(before.Sum(t => t.Rows), result.Rows);
-        // The sparse keys would take 3000 one-row chunks by value; after the first they go by boundary queries.
-        Assert.InRange(result.Tables.Single(t => t.Table == "sparse").Chunks, 3, 6);
-        Assert.InRange(result.Tables.Single(t => t.Table == "gap").Chunks, 5, 10);
-        // Boundary queries read the backup: none for the dense keys, some for the sparse ones.
-        bool BoundaryQueried(string table) => run.Verbose.Any(v => v.Message.Contains("LIMIT 1 OFFSET") && v.Message.Contains(result.Tables.Single(t => t.Table == table).BackupTable));
-        Assert.False(BoundaryQueried("unsigned_top"), "the dense unsigned keys needed no boundary query");
-        Assert.True(BoundaryQueried("sparse"), "the sparse keys went on by boundary queries");
+        int Chunks(string table) => result.Tables.Single(t => t.Table == table).Chunks;
+        int BoundaryQueries(string table) => run.Verbose.Count(v => v.Message.Contains("LIMIT 1 OFFSET") && v.Message.Contains(result.Tables.Single(t => t.Table == table).BackupTable));
+        // Dense keys: chunks of exactly 1000 integers, which cannot hold more than 1000 rows.
+        Assert.Equal(3, Chunks("unsigned_top"));
+        Assert.Equal(0, BoundaryQueries("unsigned_top"));
+        // Evenly gapped and randomly gapped keys: chunks of about 900 rows, as many as dense keys would take (give or
+        // take a first chunk sized from the statistics), and at most one boundary query where the statistics were low.
+        foreach (var gapped in new[] { "times_three", "random_gaps", "sparse" })
+        {
+            Assert.InRange(Chunks(gapped), 3, 6);
+            Assert.InRange(BoundaryQueries(gapped), 0, 1);
+        }
+        // Dense blocks around a gap of a million, and a clump of 2,500 consecutive keys amid keys 1000 apart: a boundary
+        // query for each chunk that meets the dense part, and the chunks grow again through the gap.
+        Assert.InRange(Chunks("gap"), 5, 16);
+        Assert.InRange(BoundaryQueries("gap"), 1, 3);
+        Assert.InRange(Chunks("clump"), 4, 14);
+        Assert.InRange(BoundaryQueries("clump"), 1, 5);
         var after = await TableState.ReadAllAsync(servers.Replica, "bf_keys");
         AssertSameTables(before, after);
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));

@@ -85,6 +85,41 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
             Assert.Contains(result.Tables.Single(t => t.Table == "big").MayRepeat, r => r.StartsWith("bf_shop.big (id) > (", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Chunk2")]
+    [InlineData("Chunk5")]
+    public async Task AGappedKeyWithAClumpKilledMidCopyResumesAfterItsLastChunkWithEachRowOnce(string point)
+    {
+        // Keys 3, 6, 9, ... with 2,000 consecutive keys amid them: chunks by value of adapting width, one of them met
+        // the clump's row limit. A kill after a chunk, then -Resume, continues after the last committed key.
+        var keys = Enumerable.Range(1, 4000).Select(i => i * 3).Where(k => k is < 5001 or > 7000).Concat(Enumerable.Range(5001, 2000)).Order().ToList();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_gapkeys", "CREATE TABLE bf_gapkeys.rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_gapkeys.rows VALUES " + string.Join(", ", keys.Select(k => $"({k}, 'row {k}')")));
+        var original = await TableState.ReadAsync(servers.Replica, "bf_gapkeys", "rows");
+        await FlushProcess.KillAtAsync(servers, folder, StateFile, point, databases: "bf_gapkeys");
+        Restore();
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database bf_gapkeys -ChunkSize 1000 -Confirm:$false",
+            Variables(servers, ("state", StateFile)));
+
+        var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Equal(original, await TableState.ReadAsync(servers.Replica, "bf_gapkeys", "rows"));
+        Assert.Equal(2, result.BinlogRanges.Count);
+        // The resumed copy began after a committed key of the first run, not at the start.
+        Assert.Contains(result.Tables.Single().MayRepeat, r => r.StartsWith("bf_gapkeys.rows (id) > (", StringComparison.Ordinal));
+        var decoded = await DecodeRangesAsync(servers, result);
+        var copied = Regex.Matches(decoded, @"^### INSERT INTO `bf_gapkeys`.`rows`\n### SET\n###   @1=(\d+)", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(keys, copied.Distinct().Order());
+        var repeated = copied.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0)
+        {
+            var bounds = Regex.Matches(Assert.Single(result.Tables.Single().MayRepeat), @"\((\d+)\)").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+            Assert.All(repeated, k => Assert.InRange(k, bounds[0] + 1, bounds[1]));
+        }
+        Assert.All(BinlogTools.InsertsPerTransaction(decoded), n => Assert.InRange(n, 1, 1000));
+    }
+
     [Fact]
     public async Task AResumeAfterReplicationRanInBetweenIsRefusedAndChangesNothing()
     {

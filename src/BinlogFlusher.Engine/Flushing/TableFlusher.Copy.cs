@@ -59,15 +59,16 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var rows = await CopyChunkAsync(walk, insert, last, upper, CountReconnect, cancellationToken).ConfigureAwait(false);
-                if (upper is null)
+                var through = await WithReconnectAsync(() => walk.CopiedThroughAsync(last, upper, rows, cancellationToken), null, entry, CountReconnect, cancellationToken).ConfigureAwait(false);
+                if (through is null)
                 {
                     entry.PendingChunkUpper = null;
                     context.Journal.Update(_ => { });
                     ReportCopy(entry, walk.Table);
                     return;
                 }
-                walk.Observed(rows);
-                last = upper;
+                walk.Observed(last, through, rows);
+                last = through;
                 upper = await WithReconnectAsync(() => walk.BoundaryAsync(last, cancellationToken), null, entry, CountReconnect, cancellationToken).ConfigureAwait(false);
                 CommitChunk(entry, last, upper);
                 ReportCopy(entry, walk.Table);
@@ -81,7 +82,7 @@ namespace BinlogFlusher.Engine.Flushing
             var entry = walk.Entry;
             var (where, parameters) = walk.Range(last, upper);
             var rows = await WithReconnectAsync(
-                () => ExecuteChunkAsync($"{insert}{walk.ForceIndex}{where} ORDER BY {walk.KeyList}", parameters, cancellationToken),
+                () => ExecuteChunkAsync($"{insert}{walk.ForceIndex}{where} ORDER BY {walk.KeyList}{walk.Limit}", parameters, cancellationToken),
                 walk.Describe(last, upper), entry, countReconnect, cancellationToken).ConfigureAwait(false);
             // A chunk up to a boundary found by a query holds exactly chunkRows rows (the key is unique): anything else
             // means the backup changed under the copy. The last chunk takes whatever follows, as a range of integers does.
@@ -104,18 +105,24 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         /// <summary>
-        /// How one table's chunk key is walked. A single integer key is chunked by value while it is dense: chunkRows
-        /// consecutive integers hold at most chunkRows rows, so no boundary query walks the key first (that walk is one
-        /// more read of the whole table). A chunk of such a range that copies fewer than half of chunkRows (gaps, sparse
-        /// keys) turns the rest of the table over to boundary queries, so sparse keys never run as thousands of tiny chunks.
+        /// How one table's chunk key is walked. A single integer key is chunked by value, gapped or not, so no query
+        /// walks the key ahead of a chunk (each such walk is one more read of the table): a chunk spans as many integers
+        /// as the density seen so far says hold about chunkRows rows (first from the table's statistics, then from what
+        /// the last chunk copied), and LIMIT chunkRows bounds it where the keys clump. Only a chunk that reaches that
+        /// limit asks where it ended, with one boundary query. Other keys find each chunk's upper key by a boundary query.
         /// </summary>
         sealed class ChunkWalk
         {
+            /// <summary>The share of chunkRows a chunk by value aims at, so that a density a little above the last one's rarely meets the limit.</summary>
+            const decimal Fill = 0.9m;
+            /// <summary>How much wider than the last a chunk by value may grow at once (a gap ahead may end in dense keys).</summary>
+            const decimal Growth = 16m;
+
             readonly TableFlusher flusher;
             readonly FlushCandidate candidate;
             readonly string backup;
             readonly List<string> keyNames;
-            decimal minKey, maxKey;
+            decimal minKey, maxKey, width;
 
             public ChunkWalk(TableFlusher flusher, FlushCandidate candidate, JournalTable entry, string backup)
             {
@@ -138,7 +145,10 @@ namespace BinlogFlusher.Engine.Flushing
             public string ForceIndex { get; }
             public bool ByValue { get; private set; }
 
-            /// <summary>The smallest and largest key, for chunks by value; a table without keys goes by boundary queries.</summary>
+            /// <summary>The row bound of a chunk by value (a chunk between boundaries holds exactly chunkRows rows already).</summary>
+            public string Limit => ByValue ? " LIMIT " + ChunkRows.ToString(CultureInfo.InvariantCulture) : "";
+
+            /// <summary>The smallest and largest key and the first width, for chunks by value; a table without keys goes by boundary queries.</summary>
             public async Task<bool> ReadBoundsAsync(CancellationToken cancellationToken)
             {
                 if (!ByValue) return false;
@@ -146,29 +156,60 @@ namespace BinlogFlusher.Engine.Flushing
                 if (bounds[0][0] is null || bounds[0][1] is null) return ByValue = false;
                 minKey = Convert.ToDecimal(bounds[0][0], CultureInfo.InvariantCulture);
                 maxKey = Convert.ToDecimal(bounds[0][1], CultureInfo.InvariantCulture);
+                // The statistics' row count over the key range: an estimate, which the first chunk corrects.
+                width = WidthFor(Table.EstimatedRows <= 0 ? 1m : Math.Min(1m, Table.EstimatedRows / (maxKey - minKey + 1)));
                 return true;
             }
 
-            /// <summary>The upper key of the chunk after lastKey, or null when it is the last chunk.</summary>
+            /// <summary>The upper key of the chunk after lastKey, or null when it runs to the end.</summary>
             public async Task<List<object?>?> BoundaryAsync(List<object?>? lastKey, CancellationToken cancellationToken)
             {
                 if (ByValue)
                 {
-                    var upperValue = lastKey is null ? minKey + (ChunkRows - 1) : Convert.ToDecimal(lastKey[0], CultureInfo.InvariantCulture) + ChunkRows;
+                    var upperValue = First(lastKey) + width - 1;
                     return upperValue < maxKey ? new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], upperValue) } : null;
                 }
+                return await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false);
+            }
+
+            /// <summary>
+            /// The last key a chunk copied, or null when the copy has reached the end: its upper bound, unless a chunk by
+            /// value stopped at its row limit first, where one boundary query finds the key it stopped at.
+            /// </summary>
+            public async Task<List<object?>?> CopiedThroughAsync(List<object?>? lastKey, List<object?>? upper, long rows, CancellationToken cancellationToken)
+            {
+                if (!ByValue || rows < ChunkRows) return upper;
+                // chunkRows consecutive integers cannot hold more than chunkRows rows: such a chunk copied its whole range.
+                if (upper is not null && Value(upper) - First(lastKey) + 1 <= ChunkRows) return upper;
+                return await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false);
+            }
+
+            /// <summary>The next chunk's width, from the density of the one just copied.</summary>
+            public void Observed(List<object?>? lastKey, List<object?> through, long rows)
+            {
+                if (!ByValue) return;
+                var span = Value(through) - First(lastKey) + 1;
+                var next = rows == 0 ? width * Growth : WidthFor(Math.Min(1m, rows / span));
+                width = Math.Min(next, width * Growth);
+            }
+
+            /// <summary>Integers that hold about Fill x chunkRows rows at this density, and never fewer than chunkRows (which cannot hold more).</summary>
+            decimal WidthFor(decimal density) =>
+                Math.Min(maxKey - minKey + 1, Math.Max(ChunkRows, Math.Floor(ChunkRows * Fill / density)));
+
+            decimal First(List<object?>? lastKey) => lastKey is null ? minKey : Value(lastKey) + 1;
+
+            static decimal Value(List<object?> key) => Convert.ToDecimal(key[0], CultureInfo.InvariantCulture);
+
+            /// <summary>The chunkRows-th key after lastKey (a walk of chunkRows index entries), or null when fewer follow.</summary>
+            async Task<List<object?>?> NthKeyAfterAsync(List<object?>? lastKey, CancellationToken cancellationToken)
+            {
                 var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
                 await flusher.context.ReachedAsync("Boundary").ConfigureAwait(false);
                 var boundary = await flusher.session.QueryAsync(
                     $"SELECT {KeyList} FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT 1 OFFSET {ChunkRows - 1}",
                     cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
                 return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
-            }
-
-            /// <summary>What a chunk copied: a sparse range of integers turns the walk over to boundary queries.</summary>
-            public void Observed(long rows)
-            {
-                if (ByValue && rows < ChunkRows / 2) ByValue = false;
             }
 
             public (string Where, MySqlParameter[] Parameters) Range(List<object?>? last, List<object?>? upper) =>
