@@ -18,6 +18,7 @@ namespace BinlogFlusher.Commands
         readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
         readonly ConcurrentDictionary<int, DateTime> lastWritten = new ConcurrentDictionary<int, DateTime>();
         readonly ConcurrentDictionary<int, bool> completed = new ConcurrentDictionary<int, bool>();
+        readonly ConcurrentDictionary<int, DateTime> copyStarted = new ConcurrentDictionary<int, DateTime>();
         int nextActivityId;
 
         public void Post(Action<Cmdlet> write) => items.Add(write);
@@ -84,11 +85,14 @@ namespace BinlogFlusher.Commands
         {
             var id = ActivityId(progress.Target + "/" + progress.Schema + "." + progress.Table);
             if (!ShouldWrite(id, progress.Completed)) return;
-            var record = new ProgressRecord(id, $"{progress.Schema}.{progress.Table}", $"{progress.Stage}: {progress.RowsCopied:N0} rows")
+            // The copy's own clock: the time left follows this table's rows, not the host's.
+            var copying = progress.RowsEstimated > 0 ? copyStarted.GetOrAdd(id, _ => DateTime.UtcNow) : (DateTime?)null;
+            var rows = progress.RowsEstimated > 0 ? $"{progress.RowsCopied:N0} of about {progress.RowsEstimated:N0} rows" : $"{progress.RowsCopied:N0} rows";
+            var record = new ProgressRecord(id, $"{progress.Schema}.{progress.Table}", $"{progress.Stage}: {rows}")
             {
                 ParentActivityId = ActivityId(progress.Target),
                 PercentComplete = progress.Completed ? 100 : Percent(progress.RowsCopied, progress.RowsEstimated),
-                SecondsRemaining = -1,
+                SecondsRemaining = progress.Completed || copying is null ? -1 : SecondsRemaining(progress.RowsCopied, progress.RowsEstimated, DateTime.UtcNow - copying.Value),
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             Post(c => c.WriteProgress(record));
@@ -101,7 +105,7 @@ namespace BinlogFlusher.Commands
             {
                 if (!pair.Key.StartsWith(target + "/", StringComparison.Ordinal) || completed.ContainsKey(pair.Value)) continue;
                 if (!completed.TryAdd(pair.Value, true)) continue;
-                var record = new ProgressRecord(pair.Value, pair.Key.Substring(target.Length + 1), "Done")
+                var record = new ProgressRecord(pair.Value, pair.Key.Substring(target.Length + 1), "stopped")
                 {
                     ParentActivityId = ActivityId(target),
                     RecordType = ProgressRecordType.Completed,
@@ -117,7 +121,7 @@ namespace BinlogFlusher.Commands
             CompleteOpenActivities(target);
             var id = ActivityId(target);
             if (!completed.TryAdd(id, true)) return;
-            var record = new ProgressRecord(id, $"Flushing {target} to its binary log", "Done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 };
+            var record = new ProgressRecord(id, $"Flushing {target} to its binary log", "not started") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 };
             Post(c => c.WriteProgress(record));
         }
 

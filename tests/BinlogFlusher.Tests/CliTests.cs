@@ -199,8 +199,8 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         using (cli)
         {
             Assert.True(exit == 0, cli.Text);
-            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+Restored\s+Dropped the BLACKHOLE twin"));
-            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.orders\s+Restored\s+Renamed _BKTB_2 back"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+PutBack\s+Dropped the BLACKHOLE twin"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.orders\s+PutBack\s+Renamed _BKTB_2 back"));
         }
         await AssertTablesIntactAsync();
         // Put back without logging; as with the old tool, replication was stopped and not started again.
@@ -213,7 +213,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         using (second)
         {
             Assert.True(again == 0, second.Text);
-            Assert.Contains(second.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+AlreadyRestored"));
+            Assert.Contains(second.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+AlreadyInPlace"));
             Assert.Contains("Nothing to restore: every table is in place.", second.Lines);
         }
         await AssertTablesIntactAsync();
@@ -262,7 +262,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         using (cli)
         {
             Assert.True(exit == 0, cli.Text);
-            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.\w+\s+Restored\s"));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.\w+\s+PutBack\s"));
             AssertNoPasswordIn(cli);
         }
         await AssertTablesIntactAsync();
@@ -288,6 +288,10 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Contains(error, cli.ErrorLines);
         Assert.EndsWith("holds a partial snapshot: flush again for a complete one.", error);
         Assert.DoesNotContain(cli.Lines, l => l.StartsWith("Error:", StringComparison.Ordinal));
+        // Progress in the summary's words: the table copied half way was put back, and the host's last line says so.
+        Assert.Contains(cli.Lines, l => l.Contains(": bf_cli.big put back ", StringComparison.Ordinal));
+        Assert.Contains(cli.Lines, l => l.EndsWith("interrupted; every table put back", StringComparison.Ordinal));
+        Assert.DoesNotContain(cli.Lines, l => l.Contains(" Restored ", StringComparison.Ordinal) || l.EndsWith(", Done", StringComparison.Ordinal));
         await AssertTablesIntactAsync();
 
         // Nothing is left unfinished: tomorrow's cron run would start.

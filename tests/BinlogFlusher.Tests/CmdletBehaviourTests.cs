@@ -38,20 +38,33 @@ public sealed class CmdletBehaviourTests(ReplicaPairFixture servers) : IAsyncLif
     }
 
     [Fact]
-    public void ProgressHasAParentPerHostAChildPerTableAndOneCompletedRecordEach()
+    public void ProgressHasAParentPerHostAChildPerTableCopiedAloneEachEndingFlushedAndTimeLeftThatMovesWithTheChunks()
     {
-        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ChunkSize 500 -Confirm:$false", Variables(servers));
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -ChunkSize 100 -Confirm:$false", Variables(servers));
 
         var result = SingleResult(run);
+        Assert.Equal(FlushStatus.Completed, result.Status);
         var parent = run.Progress.Where(p => p.ParentActivityId == -1).ToList();
         Assert.NotEmpty(parent);
         var parentId = Assert.Single(parent.Select(p => p.ActivityId).Distinct());
-        Assert.Single(parent, p => p.RecordType == ProgressRecordType.Completed);
+        Assert.Equal("flushed", Assert.Single(parent, p => p.RecordType == ProgressRecordType.Completed).StatusDescription.Split(": ").Last());
         Assert.Equal(ProgressRecordType.Completed, run.Progress.Last().RecordType);
-        var children = run.Progress.Where(p => p.ParentActivityId == parentId).GroupBy(p => p.ActivityId).ToList();
-        Assert.Equal(result.Tables.Count, children.Count);
-        Assert.All(children, g => Assert.Single(g, p => p.RecordType == ProgressRecordType.Completed));
+        // The host's rows and time left move while one table copies, not only when a table ends.
+        var whileCopying = parent.Where(p => p.RecordType == ProgressRecordType.Processing && p.StatusDescription.EndsWith(": flushing tables", StringComparison.Ordinal)).ToList();
+        Assert.True(whileCopying.Select(p => p.StatusDescription).Distinct().Count() >= 2, "the host's progress did not move during the copy:\n" + string.Join("\n", whileCopying.Select(p => p.StatusDescription)));
+        Assert.Contains(whileCopying, p => p.PercentComplete is >= 0 and < 100 && p.SecondsRemaining >= 0);
+
+        // A bar for each table copied alone; small tables copied together are steps of the host's bar.
+        var children = run.Progress.Where(p => p.ParentActivityId == parentId).GroupBy(p => p.Activity).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Contains("bf_shop.big", children.Keys);
+        Assert.DoesNotContain("bf_shop.one_row", children.Keys);
+        Assert.DoesNotContain("bf_shop.empty_table", children.Keys);
+        Assert.All(children.Values, records => Assert.StartsWith("flushed: ", Assert.Single(records, p => p.RecordType == ProgressRecordType.Completed).StatusDescription));
+        // The copy's bar: rows of the estimate, a percentage and its own time left.
+        Assert.Contains(children["bf_shop.big"], p => p.StatusDescription.StartsWith("copying: ", StringComparison.Ordinal) && p.StatusDescription.Contains(" of about ")
+                                                     && p.PercentComplete is >= 0 and < 100 && p.SecondsRemaining >= 0);
         Assert.All(run.Progress.Where(p => p.RecordType != ProgressRecordType.Completed), p => Assert.InRange(p.PercentComplete, -1, 100));
+        Assert.DoesNotContain(run.Progress, p => p.StatusDescription.Contains("Restored", StringComparison.Ordinal) || p.StatusDescription.Contains("Done", StringComparison.Ordinal));
         File.Delete(result.StateFile);
     }
 

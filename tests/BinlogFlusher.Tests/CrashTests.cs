@@ -42,7 +42,7 @@ public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.IT
         await KillFlushAtAsync(point);
         Assert.True(File.Exists(StateFile), "the journal must exist once the flush has started");
 
-        await RestoreAndVerifyAsync("-StateFile $state", point == "JournalWritten" ? null : RestoreAction.Restored);
+        await RestoreAndVerifyAsync("-StateFile $state", point == "JournalWritten" ? null : RestoreAction.PutBack);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.IT
         await KillFlushAtAsync(point);
         File.Delete(StateFile);
 
-        await RestoreAndVerifyAsync("-Discover", RestoreAction.Restored);
+        await RestoreAndVerifyAsync("-Discover", RestoreAction.PutBack);
     }
 
     [Theory]
@@ -150,7 +150,7 @@ public sealed class CrashTests(ReplicaPairFixture servers, Xunit.Abstractions.IT
         var binlogBefore = await servers.BinlogStatusAsync(servers.Replica);
         var again = PowerShellRunner.Run($"Restore-BinlogFlushState -HostName $replica -Credential $cred {how} -Confirm:$false -Verbose", variables);
         Assert.Empty(again.Errors);
-        Assert.All(again.Output.Select(o => (RestoreOutcome)o.BaseObject), o => Assert.Equal(RestoreAction.AlreadyRestored, o.Action));
+        Assert.All(again.Output.Select(o => (RestoreOutcome)o.BaseObject), o => Assert.Equal(RestoreAction.AlreadyInPlace, o.Action));
         Assert.Contains(again.Verbose, v => v.Message.Contains("nothing to restore"));
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
         Assert.Equal(binlogBefore[0][1], (await servers.BinlogStatusAsync(servers.Replica))[0][1]);

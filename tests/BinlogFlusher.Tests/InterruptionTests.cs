@@ -36,7 +36,7 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
                 var deadline = DateTime.UtcNow.AddSeconds(60);
                 while (DateTime.UtcNow < deadline && !sawCopy)
                 {
-                    sawCopy = shell.Streams.Progress.ToList().Any(p => p.Activity == "bf_shop.big" && p.StatusDescription.StartsWith("Copying", StringComparison.Ordinal) && !p.StatusDescription.Contains(": 0 rows"));
+                    sawCopy = shell.Streams.Progress.ToList().Any(p => p.Activity == "bf_shop.big" && p.StatusDescription.StartsWith("copying", StringComparison.Ordinal) && !p.StatusDescription.StartsWith("copying: 0 ", StringComparison.Ordinal));
                     Thread.Sleep(5);
                 }
                 shell.Stop();

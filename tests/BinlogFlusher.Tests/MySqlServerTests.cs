@@ -101,7 +101,7 @@ public abstract class MySqlServerTests(ReplicaPairFixture servers) : IAsyncLifet
         var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -StateFile $state -Confirm:$false", Variables(servers, ("state", StateFile)));
 
         Assert.True(run.Errors.Count == 0, string.Join("\n", run.Errors.Select(e => e.ToString())));
-        Assert.Contains(run.Output.Select(o => (RestoreOutcome)o.BaseObject), o => o.Action == RestoreAction.Restored);
+        Assert.Contains(run.Output.Select(o => (RestoreOutcome)o.BaseObject), o => o.Action == RestoreAction.PutBack);
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
     }

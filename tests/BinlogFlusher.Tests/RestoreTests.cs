@@ -113,7 +113,7 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(run.Errors);
         var outcomes = run.Output.Select(o => (RestoreOutcome)o.BaseObject).ToList();
         Assert.Equal(new[] { "items", "orders" }, outcomes.Select(o => o.Table));
-        Assert.All(outcomes, o => Assert.Equal(RestoreAction.Restored, o.Action));
+        Assert.All(outcomes, o => Assert.Equal(RestoreAction.PutBack, o.Action));
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
     }
@@ -130,7 +130,7 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -HashFile $file -Confirm:$false", Variables(servers, ("file", rollback)));
 
         Assert.Empty(run.Errors);
-        Assert.Equal(RestoreAction.Restored, Assert.Single(run.Output.Select(o => (RestoreOutcome)o.BaseObject)).Action);
+        Assert.Equal(RestoreAction.PutBack, Assert.Single(run.Output.Select(o => (RestoreOutcome)o.BaseObject)).Action);
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
     }
@@ -151,7 +151,7 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "CREATE TABLE bf_shop.items (id INT, name VARCHAR(20)) ENGINE=BLACKHOLE");
         await restore.ApplyAsync(step);
 
-        Assert.Equal(RestoreAction.Restored, step.Verdict);
+        Assert.Equal(RestoreAction.PutBack, step.Verdict);
         Assert.StartsWith("Dropped the BLACKHOLE twin items", step.Message);
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
         Assert.Empty(await TableState.LeftoversAsync(servers.Replica));

@@ -18,6 +18,9 @@ namespace BinlogFlusher.Engine.Flushing
     /// </summary>
     sealed class FlushRun : IAsyncDisposable
     {
+        /// <summary>The host's progress while its tables are copied.</summary>
+        internal const string CopyingStage = "flushing tables";
+
         readonly HostPlan plan;
         readonly IFlushListener listener;
         readonly FlushContext context;
@@ -134,7 +137,7 @@ namespace BinlogFlusher.Engine.Flushing
                 j.BinlogRanges.Add(new BinlogRange { Start = result.BinlogStart });
             });
             listener.Verbose($"{Target}: binlog start {result.BinlogStart}");
-            context.ReportHostProgress("Flushing tables");
+            context.ReportHostProgress(CopyingStage);
         }
 
         /// <summary>The tables, by the worker pool, while the disk-full watchdog looks on.</summary>
@@ -187,7 +190,8 @@ namespace BinlogFlusher.Engine.Flushing
                     continue;
                 }
                 entry.Phase = TablePhase.Restored;
-                results[entry] = TableFlushResult.Of(entry, TableFlushStatus.Restored);
+                results[entry] = TableFlushResult.Of(entry, TableFlushStatus.PutBack);
+                listener.TableProgress(new TableProgress { Target = Target, Schema = entry.Schema, Table = entry.Table, RowsCopied = entry.RowsCopied, Stage = TableProgress.PutBack, Completed = true });
             }
             // Tables the run never reached were not touched: close them in the server's record too, or the next run
             // would be refused for "unfinished" state that is not there.
@@ -271,7 +275,12 @@ namespace BinlogFlusher.Engine.Flushing
                 result.Error = (result.Error ?? "").TrimEnd() + $" NOT put back: {string.Join(", ", result.LeftAside)}. Put them back with {repair}.";
             result.Rows = result.Tables.Where(t => t.Status is TableFlushStatus.Flushed or TableFlushStatus.FlushedEarlier).Sum(t => t.Rows);
             result.Duration = context.Clock.Elapsed;
-            context.ReportHostProgress("Done", completed: true);
+            context.ReportHostProgress(result.Status switch
+            {
+                FlushStatus.Completed => "flushed",
+                _ when aside.Count > 0 => $"{result.Status.ToString().ToLowerInvariant()}; {aside.Count} table(s) NOT put back",
+                _ => $"{result.Status.ToString().ToLowerInvariant()}; every table put back",
+            }, completed: true);
             return result;
         }
 

@@ -5,7 +5,7 @@ using System.Linq;
 namespace BinlogFlusher.Engine.Flushing
 {
     /// <summary>FlushedEarlier: flushed by the run a resumed run continues.</summary>
-    public enum TableFlushStatus { Flushed, Skipped, Failed, Restored, NotStarted, FlushedEarlier }
+    public enum TableFlushStatus { Flushed, Skipped, Failed, PutBack, NotStarted, FlushedEarlier }
 
     public sealed class TableFlushResult
     {

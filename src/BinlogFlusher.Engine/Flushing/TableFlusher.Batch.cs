@@ -106,8 +106,8 @@ namespace BinlogFlusher.Engine.Flushing
                     entry.Chunks = 1;
                     if (tables[i].Candidate.ChunkKey.Count > 0) entry.ChunkRows = chunkRows[i];
                     Interlocked.Add(ref context.RowsCopied, rows);
-                    ReportCopy(entry, tables[i].Candidate.Table);
                 }
+                context.ReportHostProgress(FlushRun.CopyingStage);
                 context.Journal.Update(_ => { });
                 await context.ReachedAsync("Chunk1").ConfigureAwait(false);
                 return true;

@@ -106,15 +106,17 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 foreach (var entry in entries) entry.Phase = phase;
             });
-            foreach (var entry in entries)
+            // Small tables copied together are one step of the host's progress, not a bar each.
+            if (entries.Count == 1)
             {
+                var entry = entries[0];
                 context.Listener.TableProgress(new TableProgress
                 {
                     Target = context.Target,
                     Schema = entry.Schema,
                     Table = entry.Table,
                     RowsCopied = entry.RowsCopied,
-                    Stage = phase.ToString(),
+                    Stage = TableProgress.StageOf(phase, entry.Flushed),
                     Completed = phase == TablePhase.Restored,
                 });
             }
@@ -254,15 +256,20 @@ namespace BinlogFlusher.Engine.Flushing
                    (upper is null ? "" : $" and <= {KeyCodec.Describe(upper)}");
         }
 
-        void ReportCopy(JournalTable entry, TableInfo table) => context.Listener.TableProgress(new TableProgress
+        /// <summary>The table's rows so far, and the host's with them (its row count and time left move with each chunk).</summary>
+        void ReportCopy(JournalTable entry, TableInfo table)
         {
-            Target = context.Target,
-            Schema = table.Schema,
-            Table = table.Name,
-            RowsCopied = entry.RowsCopied,
-            RowsEstimated = Math.Max(table.EstimatedRows, entry.RowsCopied),
-            Stage = "Copying",
-        });
+            context.Listener.TableProgress(new TableProgress
+            {
+                Target = context.Target,
+                Schema = table.Schema,
+                Table = table.Name,
+                RowsCopied = entry.RowsCopied,
+                RowsEstimated = Math.Max(table.EstimatedRows, entry.RowsCopied),
+                Stage = TableProgress.StageOf(TablePhase.Copying, flushed: false),
+            });
+            context.ReportHostProgress(FlushRun.CopyingStage);
+        }
 
         static MySqlParameter[] Parameters(string prefix, IReadOnlyList<object?>? values) => values is null
             ? Array.Empty<MySqlParameter>()

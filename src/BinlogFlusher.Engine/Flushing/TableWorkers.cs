@@ -103,7 +103,7 @@ namespace BinlogFlusher.Engine.Flushing
             context.LockedOut.Enqueue(locked);
             Interlocked.Increment(ref context.TablesDone);
             listener.Warning($"{plan.Settings.Target}: {failed.Error} The other tables go on.");
-            listener.TableProgress(new TableProgress { Target = context.Target, Schema = entry.Schema, Table = entry.Table, Stage = "Failed", Completed = true });
+            listener.TableProgress(new TableProgress { Target = context.Target, Schema = entry.Schema, Table = entry.Table, Stage = TableProgress.Failed, Completed = true });
         }
 
         /// <summary>

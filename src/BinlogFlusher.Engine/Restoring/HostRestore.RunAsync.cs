@@ -63,7 +63,7 @@ namespace BinlogFlusher.Engine.Restoring
                     action = step.Verdict;
                     if (action != RestoreAction.Conflict) done.Add(step);
                 }
-                else if (step.Verdict == RestoreAction.AlreadyRestored)
+                else if (step.Verdict == RestoreAction.AlreadyInPlace)
                 {
                     done.Add(step);
                 }

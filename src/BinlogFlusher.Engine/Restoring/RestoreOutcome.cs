@@ -2,7 +2,7 @@ using System;
 
 namespace BinlogFlusher.Engine.Restoring
 {
-    public enum RestoreAction { Restored, AlreadyRestored, Conflict, Skipped }
+    public enum RestoreAction { PutBack, AlreadyInPlace, Conflict, Skipped }
 
     public sealed class RestoreOutcome
     {

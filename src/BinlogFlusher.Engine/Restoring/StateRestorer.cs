@@ -30,7 +30,7 @@ namespace BinlogFlusher.Engine.Restoring
                 {
                     if (originalEngine is null) unknown.Add($"{entry.Schema}.{entry.Table} (backup {entry.BackupTable})");
                     step.Verdict = originalEngine is not null && originalEngine.Equals("BLACKHOLE", StringComparison.OrdinalIgnoreCase) && entry.Phase is >= TablePhase.Twin
-                        ? RestoreAction.Conflict : RestoreAction.AlreadyRestored;
+                        ? RestoreAction.Conflict : RestoreAction.AlreadyInPlace;
                     step.Message = step.Verdict == RestoreAction.Conflict
                         ? $"{entry.Schema}.{entry.Table} is a BLACKHOLE table and its backup {entry.BackupTable} is gone: nothing to restore from. Recover the table from a backup or reclone."
                         : $"{entry.Schema}.{entry.Table} is in place; no backup {entry.BackupTable} is left.";
@@ -38,20 +38,20 @@ namespace BinlogFlusher.Engine.Restoring
                 else if (originalEngine is null)
                 {
                     step.RenameBack = true;
-                    step.Verdict = RestoreAction.Restored;
+                    step.Verdict = RestoreAction.PutBack;
                     step.Message = $"Renamed {entry.BackupTable} back to {entry.Table}.";
                 }
                 else if (originalEngine.Equals("BLACKHOLE", StringComparison.OrdinalIgnoreCase))
                 {
                     step.DropOriginal = step.RenameBack = true;
-                    step.Verdict = RestoreAction.Restored;
+                    step.Verdict = RestoreAction.PutBack;
                     step.Message = $"Dropped the BLACKHOLE twin {entry.Table} and renamed {entry.BackupTable} back.";
                 }
                 else if (entry.Phase is TablePhase.Created or TablePhase.Twin && await IsEmptyAsync(entry.Schema, entry.Table, cancellationToken).ConfigureAwait(false))
                 {
                     // The journal says the flush had just created this table (logged CREATE, before the twin): it is ours and empty.
                     step.DropOriginal = step.RenameBack = true;
-                    step.Verdict = RestoreAction.Restored;
+                    step.Verdict = RestoreAction.PutBack;
                     step.Message = $"Dropped the empty table the flush had created at {entry.Table} and renamed {entry.BackupTable} back.";
                 }
                 else
