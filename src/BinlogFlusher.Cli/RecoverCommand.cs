@@ -88,6 +88,8 @@ sealed class RecoverCommand
 
         public void Verbose(string message) => console.Verbose(message);
 
+        public void Information(string message) => Console.WriteLine(message);
+
         public void Outcome(RestoreStep step, RestoreAction action, string message)
         {
             if (dryRun && step.NeedsChange) Print(step, "Would restore", step.Description + ".");

@@ -11,7 +11,7 @@ using BinlogFlusher.Engine.Planning;
 namespace BinlogFlusher.Commands
 {
     /// <summary>
-    /// Tab completion for -Database, -Table and -ExcludeTable from the server, once -HostName (and -Credential or -MyCnf) are bound.
+    /// Tab completion for -Database, -ExcludeDatabase, -Table and -ExcludeTable from the server, once -HostName (and -Credential or -MyCnf) are bound.
     /// Bounded in time; an unreachable server, a bad credential or anything else simply completes nothing.
     /// </summary>
     public sealed class NameCompleter : IArgumentCompleter

@@ -59,7 +59,7 @@ namespace BinlogFlusher.Commands
             RunEngine(settings.Target, async (verbose, dispatcher, stop) =>
             {
                 await using var restore = await HostRestore.OpenAsync(settings, verbose, stop).ConfigureAwait(false);
-                var result = await restore.RunAsync(request, options, new CmdletRestoreListener(this, dispatcher, settings), stop).ConfigureAwait(false);
+                var result = await restore.RunAsync(request, options, new CmdletRestoreListener(this, dispatcher, settings, options.DryRun), stop).ConfigureAwait(false);
                 if (result.ReadOnly is { } readOnly) dispatcher.Post(() => { if (readOnly.PutBack) WriteVerbose(readOnly.Message); else WriteWarning(readOnly.Message); });
                 return result;
             });
@@ -71,7 +71,7 @@ namespace BinlogFlusher.Commands
             : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
         /// <summary>The restore's questions and news, carried out on the pipeline thread.</summary>
-        sealed class CmdletRestoreListener(RestoreBinlogFlushStateCommand cmdlet, PipelineDispatcher dispatcher, Engine.Connection.ConnectionSettings settings) : IRestoreListener
+        sealed class CmdletRestoreListener(RestoreBinlogFlushStateCommand cmdlet, PipelineDispatcher dispatcher, Engine.Connection.ConnectionSettings settings, bool whatIf) : IRestoreListener
         {
             public Task<bool> ConfirmAsync(RestoreConfirmation kind, string target, string action) => dispatcher.AskAsync(() => cmdlet.ShouldProcess(target, action));
 
@@ -79,8 +79,13 @@ namespace BinlogFlusher.Commands
 
             public void Verbose(string message) => dispatcher.Post(() => cmdlet.WriteVerbose(message));
 
+            // As Write-Host writes it: shown in the console, and in the information stream (6>) for a script.
+            public void Information(string message) => dispatcher.Post(() => cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
+
             public void Outcome(RestoreStep step, RestoreAction action, string message) => dispatcher.Post(() =>
             {
+                // Under -WhatIf the "What if:" lines are the whole answer: no outcome objects for what was not done.
+                if (whatIf) return;
                 cmdlet.WriteObject(OutputObjects.Typed(new RestoreOutcome
                 {
                     HostName = settings.Host,

@@ -21,6 +21,7 @@ namespace BinlogFlusher.Commands
         [Parameter]
         [Alias("Skip")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(NameCompleter))]
         public string[]? ExcludeDatabase { get; set; }
 
         /// <summary>Tables to leave out: 'table' or 'db.table', with wildcards, applied after -Database and -Table.</summary>

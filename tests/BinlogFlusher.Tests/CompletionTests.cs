@@ -52,6 +52,15 @@ public sealed class CompletionTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public void DatabasesToLeaveOutCompleteLikeDatabases()
+    {
+        var run = Complete($"Invoke-BinlogFlush -HostName 127.0.0.1:{servers.Replica.Port} -Credential $cred -ExcludeDatabase bf_s", Variables(servers));
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(new object[] { "bf_shop", "bf_stock" }, run.Output.Select(o => o.BaseObject));
+    }
+
+    [Fact]
     public void AnUnreachableServerCompletesNothingQuicklyAndSilently()
     {
         var clock = Stopwatch.StartNew();

@@ -56,6 +56,10 @@ namespace BinlogFlusher.Engine.Planning
             return System.Text.RegularExpressions.Regex.IsMatch(value, @"^[A-Za-z0-9_.-]+$") ? value : "'" + value.Replace("'", "''") + "'";
         }
 
+        /// <summary>An unfinished run set this table aside: what stands at its name is that run's, and only a restore puts the table back.</summary>
+        internal void LeftByUnfinishedRun(string target) =>
+            Blocker = $"an unfinished run set this table aside (what stands at its name is that run's, not the table): put it back with {FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, target), (FlushOption.Discover, null))}";
+
         static string? BlockerOf(TableInfo table)
         {
             if (table.TableType.Equals("SYSTEM VERSIONED", StringComparison.OrdinalIgnoreCase))

@@ -58,7 +58,12 @@ namespace BinlogFlusher.Engine.Planning
                 .ToList();
             var leftovers = catalog.Tables.Where(t => StateJournalSchema.IsBackupName(t.Name)).Select(t => $"backup table {t.Schema}.{t.Name}").ToList();
             foreach (var row in await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false))
+            {
                 leftovers.Add($"unfinished run {row.Text("run_id")} for {row.Text("table_schema")}.{row.Text("table_name")} (phase {row.Text("phase")}" + (row.Text("state_file") is { } file ? $", state file {file})" : ")"));
+                // What stands at the table's name (a BLACKHOLE twin, an empty re-created table) is the run's, not the user's: a restore is the fix.
+                foreach (var candidate in candidates.Where(c => c.Schema == row.Text("table_schema") && c.Name == row.Text("table_name")))
+                    candidate.LeftByUnfinishedRun(session.Settings.Target);
+            }
             var runningElsewhere = await State.RunLock.DescribeHolderAsync(session, cancellationToken).ConfigureAwait(false);
             var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere).ToList();
             var (plain, wildcards) = options.Selection.Unmatched(catalog.Tables.Where(t => !StateJournalSchema.IsBackupName(t.Name)).ToList());

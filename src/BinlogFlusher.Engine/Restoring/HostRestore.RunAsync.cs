@@ -25,7 +25,8 @@ namespace BinlogFlusher.Engine.Restoring
             foreach (var warning in plan.Warnings) listener.Warning($"{Target}: {warning}");
             foreach (var orphan in plan.Orphans)
                 listener.Warning($"{Target}: {orphan} looks like a flush backup, but no record says which table it belongs to. It was not touched; rename it back by hand.");
-            if (!plan.NeedsChange) listener.Verbose($"{Target}: nothing to restore; every table is in place.");
+            if (!plan.NeedsChange && plan.Orphans.Count == 0 && !plan.Steps.Any(s => s.Verdict == RestoreAction.Conflict))
+                listener.Information($"{Target}: nothing to restore; every table is in place.");
 
             var result = new RestoreRunResult { Plan = plan };
             var done = await ApplyStepsAsync(plan, options, listener, result, cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,8 @@ namespace BinlogFlusher.Engine.Restoring
         Task<bool> ConfirmAsync(RestoreConfirmation kind, string target, string action);
         void Warning(string message);
         void Verbose(string message);
+        /// <summary>What the reader asked for when no table is named in it: e.g. that every table is in place.</summary>
+        void Information(string message);
         /// <summary>A step's outcome: what was done (or would be, Skipped when not confirmed), and why.</summary>
         void Outcome(RestoreStep step, RestoreAction action, string message);
     }

@@ -1,0 +1,87 @@
+using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Tests.Infrastructure;
+using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
+
+namespace BinlogFlusher.Tests;
+
+/// <summary>What a pwsh user sees where a command has nothing to show, and what it advises after a kill.</summary>
+[Collection(ReplicaCollection.Name)]
+public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifetime
+{
+    string folder = "";
+
+    public async Task InitializeAsync()
+    {
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_answers", "CREATE TABLE bf_answers.items (id INT PRIMARY KEY, v VARCHAR(20))",
+            "INSERT INTO bf_answers.items VALUES " + string.Join(", ", Enumerable.Range(1, 3000).Select(i => $"({i}, 'item {i}')")));
+        folder = Directory.CreateTempSubdirectory("bf-answers-").FullName;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void ASelectionThatMatchesNoTableIsAWarningNotSilence()
+    {
+        var run = PowerShellRunner.Run("Get-FlushCandidateTable -HostName $replica -Credential $cred -Database 'nomatch*'", Variables(servers));
+
+        Assert.Empty(run.Output);
+        Assert.Empty(run.Errors);
+        Assert.Contains(run.Warnings, w => w.Message.Contains("-Database 'nomatch*' match(es) no table on this server", StringComparison.Ordinal));
+        Assert.Contains(run.Warnings, w => w.Message.EndsWith("no table matches the selection (system schemas are always left out).", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DiscoverOnAHostWithNothingToRestoreSaysEveryTableIsInPlace()
+    {
+        var run = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -Confirm:$false", Variables(servers));
+
+        Assert.Empty(run.Output);
+        Assert.Empty(run.Errors);
+        Assert.Empty(run.Warnings);
+        var said = Assert.Single(run.Information);
+        Assert.Equal($"{servers.ReplicaSettings.Target}: nothing to restore; every table is in place.", said.MessageData.ToString());
+        Assert.Contains("PSHOST", said.Tags);
+    }
+
+    [Fact]
+    public async Task AfterAKillReadinessAdvisesARestoreAndRestoreWhatIfShowsOnlyWhatIfLines()
+    {
+        var stateFile = Path.Combine(folder, "state.json");
+        await FlushProcess.KillAtAsync(servers, folder, stateFile, "Twin", databases: "bf_answers");
+        var target = servers.ReplicaSettings.Target;
+
+        // The BLACKHOLE twin at the table's name is the killed run's: the fix is a restore, not leaving the table out.
+        var candidates = PowerShellRunner.Run("Get-FlushCandidateTable -HostName $replica -Credential $cred -Database bf_answers", Variables(servers));
+        var blocker = (string)Assert.Single(candidates.Output).Properties["Blocker"].Value;
+        Assert.Equal($"an unfinished run set this table aside (what stands at its name is that run's, not the table): put it back with Restore-BinlogFlushState -HostName {target} -Discover", blocker);
+        Assert.DoesNotContain("-ExcludeTable", blocker);
+
+        var whatIf = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -WhatIf", Variables(servers));
+        Assert.Empty(whatIf.Output);
+        Assert.Empty(whatIf.Errors);
+        Assert.Contains(whatIf.HostText, t => t.StartsWith("What if: ", StringComparison.Ordinal) && t.Contains("bf_answers.items", StringComparison.Ordinal));
+
+        var restore = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -Confirm:$false", Variables(servers));
+        Assert.Empty(restore.Errors);
+        Assert.Equal("PutBack", Assert.Single(restore.Output).Properties["Action"].Value.ToString());
+    }
+
+    [Fact]
+    public void WithoutStateFileTheStateFileIsWrittenInTheCurrentPowerShellLocationAsTheHelpSays()
+    {
+        var run = PowerShellRunner.Run(
+            "$null = $ExecutionContext.SessionState.Path.SetLocation($folder); $r = Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_answers -Confirm:$false; $r; " +
+            "((Get-Help Invoke-BinlogFlush -Parameter StateFile).description.Text -join ' ')",
+            Variables(servers, ("folder", folder)));
+
+        var result = (FlushResult)run.Output[0].BaseObject;
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        Assert.Equal(folder, Path.GetDirectoryName(result.StateFile));
+        Assert.Contains("current PowerShell location", string.Join(" ", ((string)run.Output[1].BaseObject).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+    }
+}
