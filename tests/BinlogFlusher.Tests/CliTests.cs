@@ -96,6 +96,9 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
             // Output redirected: plain lines, never the terminal's carriage-return progress line.
             Assert.DoesNotContain(cli.Lines, l => l.Contains('\r'));
             AssertNoPasswordIn(cli);
+            // A cron user reads that the replica now lags, and how to start it, in this server's spelling.
+            Assert.Contains(cli.ErrorLines, l => l.StartsWith("WARNING: ", StringComparison.Ordinal) && l.Contains("the run left the replication SQL thread stopped, so the replica falls behind its source: start it with START ")
+                                                 && l.EndsWith("or give --start-slave next time.", StringComparison.Ordinal));
         }
         await AssertTablesIntactAsync();
         // The old tool's defaults: replication stopped for the flush, and not started again.
