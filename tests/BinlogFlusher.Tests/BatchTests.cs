@@ -13,7 +13,7 @@ namespace BinlogFlusher.Tests;
 /// Small tables go in batches (one RENAME TABLE out and one back for up to 50 tables, one journal write per phase):
 /// flushed exactly, and a batch killed half way is restored and resumed like a single table.
 /// </summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class BatchTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     const string Schema = "bf_many";

@@ -4,7 +4,7 @@ using BinlogFlusher.Tests.Infrastructure;
 namespace BinlogFlusher.Tests;
 
 /// <summary>Which key a table's chunks walk, as the server describes its indexes.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class ChunkKeyTests(ReplicaPairFixture servers)
 {
     [Fact]

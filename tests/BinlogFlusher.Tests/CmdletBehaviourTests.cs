@@ -6,7 +6,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>What a PowerShell user sees: confirmation per table, progress, several hosts, the candidate list.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class CmdletBehaviourTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     public async Task InitializeAsync()
@@ -111,7 +111,7 @@ public sealed class CmdletBehaviourTests(ReplicaPairFixture servers) : IAsyncLif
 }
 
 /// <summary>Metadata locks and RESET of the binary logs: the two things a flush can wait on or destroy.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     public async Task InitializeAsync()
@@ -176,7 +176,7 @@ public sealed class LockAndResetTests(ReplicaPairFixture servers) : IAsyncLifeti
 }
 
 /// <summary>Pipelines a DBA writes: tables piped from Get-FlushCandidateTable, several hosts with one state file.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class PipelineTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     public async Task InitializeAsync()

@@ -5,7 +5,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>What a pwsh user sees where a command has nothing to show, and what it advises after a kill.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     string folder = "";

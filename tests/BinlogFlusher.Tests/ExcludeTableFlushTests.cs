@@ -6,7 +6,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>Leaving one table out: the advice a refusal gives, followed as given, flushes the rest and never touches that table.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class ExcludeTableFlushTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     readonly string folder = Directory.CreateTempSubdirectory("bf-exclude-").FullName;

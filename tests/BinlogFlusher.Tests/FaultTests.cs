@@ -8,7 +8,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>Our own failures and bad state files: tables are always put back, and nothing changes on bad input.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     readonly string folder = Directory.CreateTempSubdirectory("bf-faults-").FullName;

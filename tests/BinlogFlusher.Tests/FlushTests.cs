@@ -9,7 +9,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>Invoke-BinlogFlush on a replica holding every hard case: the tables come back exactly, and the binlog holds each row once.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     public async Task InitializeAsync()

@@ -5,7 +5,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>One flush or restore of a server at a time, enforced by the server: a second one is refused and changes nothing.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class OneRunPerHostTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     readonly string folder = Directory.CreateTempSubdirectory("bf-onerun-").FullName;

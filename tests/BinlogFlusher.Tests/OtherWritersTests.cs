@@ -9,7 +9,7 @@ namespace BinlogFlusher.Tests;
 /// Other sessions while a table's name holds its BLACKHOLE twin: ordinary writers are refused by read_only, which the
 /// run turns ON and puts back however it ends; a writer that may bypass read_only is caught, and the run says what was lost.
 /// </summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     readonly string folder = Directory.CreateTempSubdirectory("bf-writers-").FullName;

@@ -6,7 +6,7 @@ namespace BinlogFlusher.Tests;
 /// binlog-flusher as a user gets it: packed (dotnet pack) from a copy of the sources, installed with dotnet tool
 /// install, and run. The tests' stop points are not in it: a flush with BINLOGFLUSHER_TEST_STOP_AT set runs through.
 /// </summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class PackedToolTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     readonly string work = Directory.CreateTempSubdirectory("bf-packed-").FullName;

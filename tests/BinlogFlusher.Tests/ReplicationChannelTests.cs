@@ -6,7 +6,7 @@ using BinlogFlusher.Tests.Infrastructure;
 namespace BinlogFlusher.Tests;
 
 /// <summary>-StartReplica starts what the run stopped, and nothing a DBA had stopped before it.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
 {
     async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync(bool startReplica = true)

@@ -5,7 +5,7 @@ using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 namespace BinlogFlusher.Tests;
 
 /// <summary>Restore-BinlogFlushState on bad input, the old tool's rollback file, conflicts, and -WhatIf/-Confirm.</summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     string folder = "";

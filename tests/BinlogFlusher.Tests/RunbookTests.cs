@@ -9,7 +9,7 @@ namespace BinlogFlusher.Tests;
 /// The example runbook (tests/Pester/Invoke-ReplicaSnapshot.ps1) against the real test replica: the same logic its Pester
 /// tests check with mocks (readiness first, stop at the first failure, -WhatIf passed on), proven on a server.
 /// </summary>
-[Collection(ReplicaCollection.Name)]
+[Collection(SecondReplicaCollection.Name)]
 public sealed class RunbookTests(ReplicaPairFixture servers) : IAsyncLifetime
 {
     static readonly string Runbook = Path.Combine(PowerShellRunner.RepoRoot, "tests", "Pester", "Invoke-ReplicaSnapshot.ps1");
