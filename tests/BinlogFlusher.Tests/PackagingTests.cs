@@ -7,6 +7,8 @@ public sealed class PackagingTests
 {
     static string ModuleDir => Path.Combine(PowerShellRunner.RepoRoot, "out", "BinlogFlusher");
 
+    const string ProjectUri = "https://github.com/binlogflusher/BinlogFlusher";
+
     [Fact]
     public void TheRepositoryIsLicensedUnderApache2AndTheModuleShipsTheLicence()
     {
@@ -24,5 +26,23 @@ public sealed class PackagingTests
         Assert.DoesNotContain("[name of copyright owner]", license);
         // Apache-2.0 section 4(a): a copy of the licence goes with every copy of the module.
         Assert.Equal(license, File.ReadAllText(Path.Combine(ModuleDir, "LICENSE")));
+    }
+
+    [Fact]
+    public void TheBuiltManifestPassesTestModuleManifestAndCarriesTheGalleryFields()
+    {
+        var run = PowerShellRunner.Run(
+            "$m = Test-ModuleManifest -Path $manifest -ErrorAction Stop; [string]$m.ProjectUri; [string]$m.LicenseUri; $m.ReleaseNotes; $m.Tags -join ','; $m.Version.ToString()",
+            new Dictionary<string, object?> { ["manifest"] = PowerShellRunner.ModuleManifest }, importModule: false);
+
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        var values = run.Output.Select(o => (string)o.BaseObject).ToList();
+        Assert.Equal(ProjectUri, values[0]);
+        Assert.Equal(ProjectUri + "/blob/main/LICENSE", values[1]);
+        Assert.StartsWith(values[4] + ", the first release.", values[2]);
+        foreach (var cmdlet in new[] { "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Get-FlushCandidateTable" })
+            Assert.Contains(cmdlet, values[2]);
+        Assert.Equal("MySQL,MariaDB,binlog,CDC,Debezium,Maxwell,replication,PSEdition_Desktop,PSEdition_Core", values[3]);
     }
 }
