@@ -62,6 +62,7 @@ param(
     [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean', 'Bench')]
     [string[]]$Task = 'Build',
 
+    [ValidateSet('Release', 'Debug')]
     [string]$Configuration = 'Release',
 
     [Parameter(ValueFromRemainingArguments = $true)]

@@ -5,8 +5,8 @@ using BinlogFlusher.Tests.Infrastructure;
 namespace BinlogFlusher.Tests;
 
 /// <summary>
-/// What the PowerShell Gallery and its users get: the licence, the manifest's gallery fields and the package that
-/// build.ps1 Package writes. No server needed.
+/// What the PowerShell Gallery and its users get: the licence, the manifest's gallery fields, the package that
+/// build.ps1 Package writes, and build.ps1 refusing a configuration it does not know. No server needed.
 /// </summary>
 public sealed class PackagingTests
 {
@@ -135,5 +135,21 @@ public sealed class PackagingTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task BuildPs1RefusesAConfigurationItDoesNotKnowBeforeBuildingAnything()
+    {
+        var built = Path.Combine(PowerShellRunner.RepoRoot, "src", "BinlogFlusher", "bin", "Nope");
+
+        var outcome = await PwshProcess.RunFileAsync(Path.Combine(PowerShellRunner.RepoRoot, "build.ps1"), new[] { "-Configuration", "Nope" });
+
+        Assert.NotEqual(0, outcome.ExitCode);
+        var text = outcome.Text.ReplaceLineEndings(" ");
+        Assert.Contains("Cannot validate argument on parameter 'Configuration'", text);
+        Assert.Contains("\"Release,Debug\"", text);
+        Assert.DoesNotContain("==> Build", outcome.Text);
+        Assert.DoesNotContain("dotnet build", outcome.Text);
+        Assert.False(Directory.Exists(built), $"{built} exists: something was built in the configuration Nope");
     }
 }
