@@ -11,8 +11,10 @@
                needs Docker, or the MariaDB/MySQL server binaries on PATH. Then, if Pester 5 or later is
                installed, the Pester tests in tests/Pester, in a fresh PowerShell process (so that this
                session does not load, and lock, the module assemblies in out/BinlogFlusher).
-      Package  Build, then a PSGallery-ready .nupkg in out/, made by Publish-Module into a temporary local
-               PSRepository (a folder under out/) that is unregistered and removed afterwards.
+      Package  Build, then a PSGallery-ready .nupkg in out/ (tools/New-ModulePackage.ps1): Publish-PSResource
+               (PSResourceGet) into a temporary local repository that is unregistered and removed afterwards.
+               PSResourceGet ships with PowerShell 7.4 and later; on Windows PowerShell 5.1, install it first
+               (Install-Module Microsoft.PowerShell.PSResourceGet -Scope CurrentUser).
       Demo     Build, then the module's tour in a fresh PowerShell process (src/BinlogFlusher/Demo.ps1) against a
                throwaway local primary and replica that 'binlog-flusher sandbox' starts with sample data and
                deletes afterwards: readiness, candidate tables, a flush and its result, the binlog range it
@@ -60,6 +62,7 @@ param(
     [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean', 'Bench')]
     [string[]]$Task = 'Build',
 
+    [ValidateSet('Release', 'Debug')]
     [string]$Configuration = 'Release',
 
     [Parameter(ValueFromRemainingArguments = $true)]
@@ -149,38 +152,8 @@ function Invoke-TestTask {
 function Invoke-PackageTask {
     Invoke-BuildTask
     Write-Step 'Package'
-
-    $manifest = Join-Path $ModuleDir 'BinlogFlusher.psd1'
-    if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
-        throw "Cannot package: the build left no module manifest at $manifest."
-    }
-    foreach ($command in 'Register-PSRepository', 'Publish-Module', 'Unregister-PSRepository', 'Get-PSRepository') {
-        if (-not (Get-Command -Name $command -ErrorAction SilentlyContinue)) {
-            throw "Cannot package: $command (module PowerShellGet) is not available. Install it with: Install-Module PowerShellGet -Scope CurrentUser -Force"
-        }
-    }
-
-    $repositoryName = 'BinlogFlusherBuild-' + [guid]::NewGuid().ToString('N')
-    $repositoryPath = Join-Path $OutDir $repositoryName
-    $null = New-Item -ItemType Directory -Path $repositoryPath -Force
-    $packagePath = $null
-    try {
-        Register-PSRepository -Name $repositoryName -SourceLocation $repositoryPath -PublishLocation $repositoryPath -InstallationPolicy Trusted
-        Publish-Module -Path $ModuleDir -Repository $repositoryName
-        $package = Get-ChildItem -LiteralPath $repositoryPath -Filter '*.nupkg' | Select-Object -First 1
-        if (-not $package) {
-            throw "Publish-Module reported success but left no .nupkg in $repositoryPath."
-        }
-        $packagePath = Join-Path $OutDir $package.Name
-        Move-Item -LiteralPath $package.FullName -Destination $packagePath -Force
-    }
-    finally {
-        if (Get-PSRepository -Name $repositoryName -ErrorAction SilentlyContinue) {
-            Unregister-PSRepository -Name $repositoryName
-        }
-        Remove-Item -LiteralPath $repositoryPath -Recurse -Force -ErrorAction SilentlyContinue
-    }
-    Write-Host "Package: $packagePath"
+    $package = & (Join-Path $RepoRoot 'tools/New-ModulePackage.ps1') -ModulePath $ModuleDir -DestinationPath $OutDir
+    Write-Host "Package: $($package.FullName)"
 }
 
 function Invoke-DemoTask {
