@@ -72,7 +72,7 @@ public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifet
     }
 
     [Fact]
-    public void WithoutStateFileTheStateFileIsWrittenInTheCurrentPowerShellLocationAsTheHelpSays()
+    public void WithoutStateFileTheStateFileIsWrittenInTheCurrentPowerShellLocationAsTheHelpSaysReadableByItsOwnerOnly()
     {
         var run = PowerShellRunner.Run(
             "$null = $ExecutionContext.SessionState.Path.SetLocation($folder); $r = Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_answers -Confirm:$false; $r; " +
@@ -82,6 +82,8 @@ public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifet
         var result = (FlushResult)run.Output[0].BaseObject;
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Equal(folder, Path.GetDirectoryName(result.StateFile));
+        // It names the server, its tables and its replication position: readable by its owner alone.
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(result.StateFile));
         Assert.Contains("current PowerShell location", string.Join(" ", ((string)run.Output[1].BaseObject).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 }

@@ -118,6 +118,7 @@ namespace BinlogFlusher.Engine.State
                 {
                     using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
                     {
+                        OwnerOnly.Restrict(temp);
                         Journal.WriteJson(stream);
                         Pad(stream, (stream.Length / ReserveBytes + 2) * ReserveBytes);
                         stream.Flush(flushToDisk: true);
