@@ -238,6 +238,37 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Equal(serverBefore, await ServerSnapshotAsync());
     }
 
+    /// <summary>
+    /// A --hashfile that is neither a state file nor the old tool's rollback file: exit 3, one line that says what the
+    /// file was expected to be and what it is (for a rollback file, the bad line's number), never its content or the
+    /// JSON parser's internals.
+    /// </summary>
+    [Theory]
+    [InlineData("empty.json", "", "is neither a state file written by a flush nor the old tool's rollback file (_BKTB_<n>,<table> lines): it is empty. Give the state file the flush reported (binlogflush-<host>-<port>-<time>.json), or use --discover.")]
+    [InlineData("cut.json", "{\"format\": 1, \"tool\": \"BinlogFlusher\", \"host\": \"127.0.0.1\", \"port\": 33", ": it ends before its JSON does (cut off?).")]
+    [InlineData("replica.cnf", "[client]\nuser=flusher\npassword=Not-This-Secret-2\n", ": it looks like a MySQL option file (a my.cnf of [section] lines).")]
+    [InlineData("rollback.txt", "_BKTB_1,items\n_BKTB_2 orders\n", "has a line the old tool does not write: line 2 has no comma between the backup table and the table (each line is _BKTB_<n>,<table>). Nothing was changed. Correct that line, or use --discover.")]
+    public async Task RecoverRefusesAFileThatIsNotAStateOrRollbackFileSayingWhatItIsWithExit3(string name, string content, string message)
+    {
+        var file = Path.Combine(folder, name);
+        File.WriteAllText(file, content);
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--hashfile", file);
+
+        using (cli)
+        {
+            Assert.True(exit == 3, cli.Text);
+            var error = Assert.Single(cli.ErrorLines);
+            Assert.StartsWith($"binlog-flusher: {Replica}: The {(name.EndsWith(".txt", StringComparison.Ordinal) ? "rollback file" : "file")} '{file}' ", error);
+            Assert.Contains(message, error);
+            foreach (var hidden in new[] { "Not-This-Secret-2", "orders", "Path: $", "LineNumber", "BytePosition", "BinlogFlusher.Engine", "-Discover" })
+                Assert.DoesNotContain(hidden, cli.Text);
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
     [Fact]
     public async Task RecoverDiscoverPutsBackAKilledFlushWithoutItsStateFile()
     {
