@@ -21,6 +21,8 @@ static class CommandLine
     const string RootNotes = """
         Credentials come only from an option file: the [client] section of --mycnf F (default ~/.my.cnf, then
         ~/my.cnf), with user= and password=. Passwords are never taken on the command line, and never printed.
+        Without user= the login is this process's login name, as for the mysql client: that, and root without a
+        password, print a warning. --verbose names the account and the option file it came from.
 
         Run 'binlog-flusher <command> --help' for a command's flags.
         """;

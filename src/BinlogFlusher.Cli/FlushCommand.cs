@@ -26,7 +26,7 @@ sealed class FlushCommand
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
     readonly Option<bool> force = Options.Switch("--force", "Flush where preflight would refuse for a fixable reason (no replication, downstream replicas, log_slave_updates OFF, --no-stop-slave while replication runs), and confirm --reset-binary-logs.");
-    readonly Option<bool> verbose = Options.Switch("--verbose", "Print every statement sent to the server (on standard error).");
+    readonly Option<bool> verbose = Options.Switch("--verbose", "Print the account used and the option file it came from, then every statement sent to the server (on standard error).");
 
     public Command Build()
     {
@@ -53,7 +53,7 @@ sealed class FlushCommand
 
     async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var settings = connection.Resolve(parse);
+        var settings = connection.Resolve(parse, parse.GetValue(verbose));
         var options = new FlushOptions
         {
             Selection = selection.Selection(parse),

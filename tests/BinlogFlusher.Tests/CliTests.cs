@@ -183,6 +183,74 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.False(File.Exists(StateFile));
     }
 
+    /// <summary>The CLI run with HOME set to a folder of the test's own: ~/.my.cnf is what the test put there, or nothing.</summary>
+    async Task<(int ExitCode, CliProcess Process)> RunWithHomeAsync(string home, params string[] arguments)
+    {
+        var cli = CliProcess.Start(new Dictionary<string, string> { ["HOME"] = home }, arguments);
+        return (await cli.WaitForExitAsync(TimeSpan.FromMinutes(2)), cli);
+    }
+
+    /// <summary>--verbose names the account and the option file it came from: --mycnf's, or ~/.my.cnf when none was given.</summary>
+    [Fact]
+    public async Task VerboseNamesTheAccountAndTheOptionFileItCameFrom()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
+        File.Copy(cnf, Path.Combine(home, ".my.cnf"));
+
+        var (exit, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli", "--dry-run", "--verbose");
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Equal($"{Replica}: credentials: user '{servers.Replica.User}' from {Path.Combine(home, ".my.cnf")}", cli.ErrorLines[0]);
+            Assert.DoesNotContain(cli.Lines, l => l.StartsWith("WARNING:", StringComparison.Ordinal));
+            AssertNoPasswordIn(cli);
+        }
+
+        var (given, withFile) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--discover", "--dry-run", "--verbose");
+        using (withFile)
+        {
+            Assert.True(given == 0, withFile.Text);
+            Assert.Equal($"{Replica}: credentials: user '{servers.Replica.User}' from {cnf}", withFile.ErrorLines[0]);
+            AssertNoPasswordIn(withFile);
+        }
+    }
+
+    /// <summary>An option file without user= logs in as this process's login name, as the mysql client does, with a warning first.</summary>
+    [Fact]
+    public async Task AnOptionFileThatNamesNoUserIsAWarningBeforeTheLoginIsTried()
+    {
+        var noUser = Path.Combine(folder, "no-user.cnf");
+        File.WriteAllText(noUser, "[client]\nprotocol=TCP\n");
+
+        var (_, cli) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", noUser, "--db", "bf_cli");
+
+        using (cli)
+            Assert.Equal($"WARNING: {Replica}: {noUser} names no user in its [client] section, so this logs in as '{Environment.UserName}', this process's login name, without a password. Name the account with user= and password= there.",
+                cli.ErrorLines[0]);
+        await AssertTablesIntactAsync();
+    }
+
+    /// <summary>A refused login names the option file actually used (here ~/.my.cnf, found by default), and offers no flag that was not given.</summary>
+    [Fact]
+    public async Task AWrongPasswordNamesTheOptionFileItCameFrom()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
+        var defaultCnf = Path.Combine(home, ".my.cnf");
+        File.WriteAllText(defaultCnf, $"[client]\nuser={servers.Replica.User}\npassword=Not-The-Password-3\n");
+
+        var (_, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli");
+
+        using (cli)
+        {
+            var error = Assert.Single(cli.ErrorLines);
+            Assert.StartsWith($"binlog-flusher: Cannot connect to {servers.Replica.User}@{Replica}: ", error);
+            Assert.EndsWith($". Check the host and port, and the user and password in the [client] section of {defaultCnf}.", error);
+            Assert.DoesNotContain("--mycnf", error);
+            Assert.DoesNotContain("Not-The-Password-3", cli.Text);
+        }
+        await AssertTablesIntactAsync();
+    }
+
     [Fact]
     public async Task RecoverPutsBackWhatTheOldToolLeftFromItsRollbackFile()
     {

@@ -44,4 +44,24 @@ public sealed class CliUsageTests
             Assert.DoesNotContain("Not-This-Secret-1", cli.Text);
         }
     }
+
+    /// <summary>No --mycnf and no ~/.my.cnf or ~/my.cnf: refused as bad usage, never a silent login as this process's user.</summary>
+    [Fact]
+    public async Task WithoutAnyOptionFileTheHostIsRefusedAndNoLoginIsTried()
+    {
+        var home = Directory.CreateTempSubdirectory("bf-home-").FullName;
+        try
+        {
+            using var cli = CliProcess.Start(new Dictionary<string, string> { ["HOME"] = home }, "plan", "--host", "127.0.0.1:1");
+            var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.True(exit == 2, cli.Text);
+            Assert.Contains("No credentials for 127.0.0.1:1: give --mycnf with an option file whose [client] section has user= and password= (there is no ~/.my.cnf or ~/my.cnf).", cli.Text);
+            Assert.DoesNotContain("Cannot connect", cli.Text);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }

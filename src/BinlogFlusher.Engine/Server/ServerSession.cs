@@ -56,7 +56,7 @@ namespace BinlogFlusher.Engine.Server
             {
                 connection.Dispose();
                 throw new FlushException(FlushErrorKind.ConnectionFailed,
-                    $"Cannot connect to {settings}: {exception.Message.TrimEnd().TrimEnd('.')}. Check the host, port and credentials ({FrontEnd.CredentialSources}).", exception);
+                    $"Cannot connect to {settings}: {exception.Message.TrimEnd().TrimEnd('.')}. {settings.WhatToCheck}", exception);
             }
             return new ServerSession(connection, settings, statementRan);
         }
