@@ -101,6 +101,11 @@ static class CommandLine
             Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for its flags.");
             return ExitCodes.BadUsage;
         }
+        catch (CannotConnectException exception)
+        {
+            Say.Error(exception.Message);
+            return ExitCodes.CannotConnect;
+        }
         catch (Exception exception) when (FlushException.Classify(exception) is { } failure)
         {
             Say.Error(WithTarget(failure.Message));

@@ -69,7 +69,7 @@ sealed class FlushCommand
             ReconnectTimeout = TimeSpan.FromSeconds(parse.GetValue(reconnectTimeout) ?? FlushOptions.DefaultReconnectTimeoutSeconds),
         };
         var listener = new ConsoleListener(parse.GetValue(verbose));
-        var plan = await HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken);
+        var plan = await CannotConnectException.OnFirstConnectionAsync(() => HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken));
 
         if (parse.GetValue(dryRun)) return DryRun(plan);
         if (!plan.Ready)

@@ -42,7 +42,7 @@ sealed class PlanCommand
             GtidDomainId = parse.GetValue(gtidDomainId),
             Force = parse.GetValue(force),
         };
-        var plan = await HostPlan.ReadAsync(settings, options, null, cancellationToken);
+        var plan = await CannotConnectException.OnFirstConnectionAsync(() => HostPlan.ReadAsync(settings, options, null, cancellationToken));
         Print(plan);
         return plan.Ready ? ExitCodes.Done : ExitCodes.Refused;
     }

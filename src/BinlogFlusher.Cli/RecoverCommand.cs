@@ -59,7 +59,7 @@ sealed class RecoverCommand
         var dryRunOnly = parse.GetValue(dryRun);
         var options = new RestoreOptions { StopReplica = replica.StopReplica(parse), StartReplica = replica.StartReplica(parse), DryRun = dryRunOnly };
         var listener = new ConsoleListener(parse.GetValue(verbose));
-        await using var restore = await HostRestore.OpenAsync(settings, listener.Verbose, cancellationToken);
+        await using var restore = await CannotConnectException.OnFirstConnectionAsync(() => HostRestore.OpenAsync(settings, listener.Verbose, cancellationToken));
         if (dryRunOnly) Console.WriteLine($"Dry run on {settings.Target}: nothing is changed.");
         var result = await restore.RunAsync(request, options, new CliRestoreListener(listener, dryRunOnly), cancellationToken);
 

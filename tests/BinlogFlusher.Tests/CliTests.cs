@@ -230,18 +230,24 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         await AssertTablesIntactAsync();
     }
 
-    /// <summary>A refused login names the option file actually used (here ~/.my.cnf, found by default), and offers no flag that was not given.</summary>
+    /// <summary>
+    /// A refused login exits 4 (not 1, which says a flush failed and put tables back), naming the option file actually
+    /// used (here ~/.my.cnf, found by default) and offering no flag that was not given.
+    /// </summary>
     [Fact]
-    public async Task AWrongPasswordNamesTheOptionFileItCameFrom()
+    public async Task AWrongPasswordExits4NamingTheOptionFileItCameFrom()
     {
         var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
         var defaultCnf = Path.Combine(home, ".my.cnf");
         File.WriteAllText(defaultCnf, $"[client]\nuser={servers.Replica.User}\npassword=Not-The-Password-3\n");
 
-        var (_, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli");
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli");
 
         using (cli)
         {
+            Assert.True(exit == 4, cli.Text);
             var error = Assert.Single(cli.ErrorLines);
             Assert.StartsWith($"binlog-flusher: Cannot connect to {servers.Replica.User}@{Replica}: ", error);
             Assert.EndsWith($". Check the host and port, and the user and password in the [client] section of {defaultCnf}.", error);
@@ -249,6 +255,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
             Assert.DoesNotContain("Not-The-Password-3", cli.Text);
         }
         await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
     }
 
     [Fact]
