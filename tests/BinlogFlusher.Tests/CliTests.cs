@@ -203,6 +203,9 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
             Assert.True(exit == 0, cli.Text);
             Assert.Equal($"{Replica}: credentials: user '{servers.Replica.User}' from {Path.Combine(home, ".my.cnf")}", cli.ErrorLines[0]);
             Assert.DoesNotContain(cli.Lines, l => l.StartsWith("WARNING:", StringComparison.Ordinal));
+            // The statements' text literals as quoted text, not as the hex they are sent as.
+            Assert.Contains(cli.ErrorLines, l => l.StartsWith("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin', ", StringComparison.Ordinal));
+            Assert.DoesNotContain("X'", cli.Text);
             AssertNoPasswordIn(cli);
         }
 

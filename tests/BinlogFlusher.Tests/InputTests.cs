@@ -64,6 +64,29 @@ public sealed class InputTests
         Assert.Throws<ArgumentException>(() => SqlText.Identifier(""));
     }
 
+    /// <summary>The verbose log shows text literals as quoted, escaped SQL text; the statement sent keeps them hex.</summary>
+    [Theory]
+    [InlineData("server_id", "'server_id'")]
+    [InlineData("it's a C:\\path", @"'it''s a C:\\path'")]
+    [InlineData("two\nlines\tand a tab\0", @"'two\nlines\tand a tab\0'")]
+    [InlineData("🦊 ü", "'🦊 ü'")]
+    [InlineData("", "''")]
+    public void TheVerboseLogShowsTextLiteralsAsQuotedText(string value, string shown)
+    {
+        var sql = $"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({SqlText.Literal(value)}, {SqlText.Literal("log_bin")})";
+        Assert.Equal($"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({shown}, 'log_bin')", SqlText.Readable(sql));
+    }
+
+    [Theory]
+    // Not UTF-8, or a control character MySQL has no escape for: stays hex.
+    [InlineData("SELECT _utf8mb4 X'FF00'", "SELECT _utf8mb4 X'FF00'")]
+    [InlineData("SELECT _utf8mb4 X'0161'", "SELECT _utf8mb4 X'0161'")]
+    // What only looks like a hex literal, inside an identifier or a string, is left as it is.
+    [InlineData("SELECT 1 FROM `_utf8mb4 X'41'` WHERE a = '_utf8mb4 X''41''' AND b = _utf8mb4 X'41'", "SELECT 1 FROM `_utf8mb4 X'41'` WHERE a = '_utf8mb4 X''41''' AND b = 'A'")]
+    [InlineData(@"SELECT REPLACE(u, '%', '\%'), _utf8mb4 X'25'", @"SELECT REPLACE(u, '%', '\%'), '%'")]
+    [InlineData("SELECT X'41', my_utf8mb4 X'41'", "SELECT X'41', my_utf8mb4 X'41'")]
+    public void OnlyTheEnginesTextLiteralsAreShownAsText(string sql, string shown) => Assert.Equal(shown, SqlText.Readable(sql));
+
     [Fact]
     public void TheJournalRoundTripsAndHoldsNoPassword()
     {

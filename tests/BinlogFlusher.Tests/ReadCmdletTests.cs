@@ -31,7 +31,9 @@ public sealed class ReadCmdletTests(ReplicaPairFixture servers) : IAsyncLifetime
 
         Assert.Empty(run.Errors);
         Assert.Contains(run.Verbose, v => v.Message == $"{servers.ReplicaSettings.Target}: SELECT VERSION()");
-        Assert.Contains(run.Verbose, v => v.Message.StartsWith($"{servers.ReplicaSettings.Target}: SHOW GLOBAL VARIABLES WHERE Variable_name IN", StringComparison.Ordinal));
+        // Text literals as quoted text, not as the hex they are sent as.
+        Assert.Contains(run.Verbose, v => v.Message.StartsWith($"{servers.ReplicaSettings.Target}: SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin', ", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Verbose, v => v.Message.Contains("X'", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Verbose, v => v.Message.Contains(servers.Replica.Password));
         // Which account, from where: the first thing -Verbose says of the host.
         Assert.Equal($"{servers.ReplicaSettings.Target}: credentials: user '{servers.Replica.User}' from -Credential", run.Verbose[0].Message);
