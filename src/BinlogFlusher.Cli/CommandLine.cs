@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using BinlogFlusher.Engine;
 
@@ -29,6 +30,8 @@ static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Numbers read the same whatever the locale (20,000), in the engine's messages as in ours: scripts parse them.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         // The engine's messages name options and commands as this command line spells them.
         using var syntax = FrontEnd.Use(CliSyntax.Instance);
         var (root, help) = BuildCommands();

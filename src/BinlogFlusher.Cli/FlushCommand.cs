@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 
@@ -112,7 +111,6 @@ sealed class FlushCommand
     {
         var options = plan.Options;
         var facts = plan.Facts;
-        var culture = CultureInfo.InvariantCulture;
         Console.WriteLine($"Dry run on {plan.Settings.Target} ({facts.Dialect.VersionText}): nothing is changed, not even replication.");
         foreach (var check in plan.Checks.Where(c => c.Status == CheckStatus.Warn)) Say.Warning(check.Message);
 
@@ -132,10 +130,11 @@ sealed class FlushCommand
                 Console.WriteLine($"Cannot flush {name}: {candidate.Blocker}");
                 continue;
             }
-            var copy = candidate.ChunkKey.Count > 0
-                ? string.Create(culture, $"in chunks of {options.ChunkRows(candidate.Table):N0} rows on ({candidate.ChunkKeyText})")
-                : $"in one statement (no chunk key: {candidate.NoChunkKeyReason})";
-            Console.WriteLine(string.Create(culture, $"Would flush {name}: about {candidate.Table.EstimatedRows:N0} rows, {copy}")
+            var chunkRows = options.ChunkRows(candidate.Table);
+            var copy = candidate.ChunkKey.Count == 0 ? $"in one statement (no chunk key: {candidate.NoChunkKeyReason})"
+                : candidate.Table.EstimatedRows <= chunkRows ? $"in one chunk on ({candidate.ChunkKeyText})"
+                : $"in chunks of {Counts.Of(chunkRows, "row")} on ({candidate.ChunkKeyText})";
+            Console.WriteLine($"Would flush {name}: about {Counts.Of(candidate.Table.EstimatedRows, "row")}, {copy}"
                 + (candidate.Adjustments.Count > 0 ? "; the BLACKHOLE twin: " + string.Join("; ", candidate.Adjustments) : "") + ".");
         }
         Console.WriteLine($"State file: {options.StateFile ?? HostFlusher.DefaultStateFile(plan.Settings.Host, plan.Settings.Port, DateTimeOffset.UtcNow)} (not written by a dry run).");

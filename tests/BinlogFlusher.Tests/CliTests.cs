@@ -169,13 +169,23 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         using (cli)
         {
             Assert.True(exit == 0, cli.Text);
-            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.items: about", StringComparison.Ordinal) && l.Contains("in chunks of 500 rows on (id)") && l.Contains("secondary indexes dropped: 1"));
+            // A few rows and chunks of up to 500: one chunk.
+            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.items: about", StringComparison.Ordinal) && l.Contains(" rows, in one chunk on (id)") && l.Contains("secondary indexes dropped: 1"));
             Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.orders:", StringComparison.Ordinal));
             Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.notes:", StringComparison.Ordinal) && l.Contains("in one statement (no chunk key: no primary key or NOT NULL unique key)"));
             Assert.Contains(cli.Lines, l => l.StartsWith("Replication: would stop the SQL thread", StringComparison.Ordinal));
             Assert.Contains(cli.Lines, l => l.StartsWith("Binary logs: would all be deleted first", StringComparison.Ordinal));
             Assert.Contains(cli.Lines, l => l.Contains("Nothing was changed."));
             AssertNoPasswordIn(cli);
+        }
+        // Chunks of one row: a table estimated at more rows goes in chunks.
+        var (oneRowExit, oneRow) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--dry-run", "--chunk-size", "1", "--state-file", StateFile);
+        using (oneRow)
+        {
+            Assert.True(oneRowExit == 0, oneRow.Text);
+            var items = Assert.Single(oneRow.Lines, l => l.StartsWith("Would flush bf_cli.items: about ", StringComparison.Ordinal));
+            var estimate = long.Parse(Regex.Match(items, @"about ([\d,]+) rows?,").Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+            Assert.Contains(estimate > 1 ? ", in chunks of 1 row on (id)" : ", in one chunk on (id)", items);
         }
         // Not a table, not the binlog, not replication, no state file.
         await AssertTablesIntactAsync();
@@ -259,6 +269,72 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         }
         await AssertTablesIntactAsync();
         Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
+    /// <summary>A table name of MySQL's longest (64 characters): the summary's columns are as wide as what they hold, and stay aligned.</summary>
+    [Fact]
+    public async Task TheSummaryTableFitsItsColumnsToTableNamesOfSixtyFourCharacters()
+    {
+        var longName = "t" + new string('x', 62) + "z";
+        await servers.OnPrimaryAsync($"CREATE TABLE bf_cli.{longName} (id INT PRIMARY KEY)", $"INSERT INTO bf_cli.{longName} VALUES (1), (2)");
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--state-file", StateFile);
+
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            var lines = cli.Lines.ToList();
+            var header = lines.FindIndex(l => l.StartsWith("Table ", StringComparison.Ordinal));
+            Assert.True(header >= 0, cli.Text);
+            var rows = lines.Skip(header + 1).TakeWhile(l => l.StartsWith("bf_cli.", StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, rows.Count);
+            Assert.Contains(rows, r => r.StartsWith($"bf_cli.{longName} ", StringComparison.Ordinal));
+            // Each column starts (text) or ends (numbers) where its heading does, on every row.
+            var columns = Regex.Matches(lines[header], @"\S+").Select(m => (m.Value, m.Index, End: m.Index + m.Length)).ToList();
+            Assert.Equal(new[] { "Table", "Status", "Rows", "Chunks", "Seconds" }, columns.Select(c => c.Value));
+            foreach (var row in rows)
+            {
+                var cells = Regex.Matches(row, @"\S+").ToList();
+                Assert.True(cells.Count == 5, row);
+                Assert.Equal(columns[1].Index, cells[1].Index);
+                for (var i = 2; i < 5; i++) Assert.True(columns[i].End == cells[i].Index + cells[i].Length, $"'{row}' under '{lines[header]}'");
+            }
+            // Sized to the content: the longest name is followed by the columns' two-space gap, no wider.
+            Assert.Equal("bf_cli.".Length + 64 + 2, columns[1].Index);
+        }
+        await AssertTablesIntactAsync();
+    }
+
+    /// <summary>Counts read the same in every locale: invariant thousands separators (20,000), whatever LANG says.</summary>
+    [Fact]
+    public async Task NumbersAreWrittenWithInvariantThousandsSeparatorsInAnyLocale()
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_cli.many (id INT PRIMARY KEY)",
+            "INSERT INTO bf_cli.many VALUES " + string.Join(", ", Enumerable.Range(1, 1500).Select(i => $"({i})")));
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+        var german = new Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+
+        using (var cli = CliProcess.Start(german, "flush", "--host", Replica, "--mycnf", cnf, "--table", "bf_cli.many", "--state-file", StateFile))
+        {
+            var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => l.StartsWith("Rows:          1,500 in ", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.many\s+Flushed\s+1,500\s+1\s+\d+\.\d\d$"));
+            // Progress lines too.
+            Assert.Contains(cli.Lines, l => l.Contains("1,500 rows", StringComparison.Ordinal));
+            Assert.DoesNotContain(cli.Lines, l => l.Contains("1.500", StringComparison.Ordinal));
+        }
+        await AssertTablesIntactAsync();
+
+        var (planExit, plan) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--table", "bf_cli.many");
+        using (plan)
+        {
+            Assert.True(planExit == 0, plan.Text);
+            // The Tables check counts as the summary line under it does.
+            var estimate = Regex.Match(plan.Text, @"Tables: 1, about ([\d,]+) rows").Groups[1].Value;
+            Assert.Contains(plan.Lines, l => Regex.IsMatch(l, @"^\s+PASS\s+Tables\s+1 table\(s\), about " + Regex.Escape(estimate) + " rows."));
+        }
     }
 
     [Fact]
