@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using BinlogFlusher.Engine;
 
@@ -21,12 +22,16 @@ static class CommandLine
     const string RootNotes = """
         Credentials come only from an option file: the [client] section of --mycnf F (default ~/.my.cnf, then
         ~/my.cnf), with user= and password=. Passwords are never taken on the command line, and never printed.
+        Without user= the login is this process's login name, as for the mysql client: that, and root without a
+        password, print a warning. --verbose names the account and the option file it came from.
 
         Run 'binlog-flusher <command> --help' for a command's flags.
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Numbers read the same whatever the locale (20,000), in the engine's messages as in ours: scripts parse them.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         // The engine's messages name options and commands as this command line spells them.
         using var syntax = FrontEnd.Use(CliSyntax.Instance);
         var (root, help) = BuildCommands();
@@ -98,6 +103,11 @@ static class CommandLine
             Say.Error(exception.Message);
             Console.Error.WriteLine($"Run '{CommandPath(parse.CommandResult.Command)} --help' for its flags.");
             return ExitCodes.BadUsage;
+        }
+        catch (CannotConnectException exception)
+        {
+            Say.Error(exception.Message);
+            return ExitCodes.CannotConnect;
         }
         catch (Exception exception) when (FlushException.Classify(exception) is { } failure)
         {

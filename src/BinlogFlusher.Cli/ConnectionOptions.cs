@@ -21,19 +21,26 @@ sealed class ConnectionOptions
         });
     }
 
-    /// <summary>The connection settings; a bad host:port or option file is a usage error.</summary>
-    public ConnectionSettings Resolve(ParseResult result)
+    /// <summary>
+    /// The connection settings; a bad host:port or option file is a usage error. With --verbose, the account and the
+    /// option file it came from (never the password) on standard error; a login the option file does not name, or root
+    /// without a password, is a warning.
+    /// </summary>
+    public ConnectionSettings Resolve(ParseResult result, bool verbose = false)
     {
         var cnf = result.GetValue(MyCnf);
+        ConnectionSettings settings;
         try
         {
-            var settings = ConnectionResolver.Resolve(result.GetValue(Host)!, result.GetValue(Port), null, null, cnf is null ? null : Path.GetFullPath(cnf));
-            CommandLine.Target = settings.Target;
-            return settings;
+            settings = ConnectionResolver.Resolve(result.GetValue(Host)!, result.GetValue(Port), null, null, cnf is null ? null : Path.GetFullPath(cnf));
         }
         catch (Exception exception) when (exception is FormatException or ArgumentException or FileNotFoundException or InvalidDataException)
         {
             throw new UsageException(exception.Message);
         }
+        CommandLine.Target = settings.Target;
+        if (verbose) Console.Error.WriteLine($"{settings.Target}: credentials: {settings.CredentialsText}");
+        if (settings.CredentialsWarning is { } warning) Say.Warning($"{settings.Target}: {warning}");
+        return settings;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
@@ -32,7 +33,7 @@ static class Demo
 
         await SampleShop.WriteAsync(pair.Primary, rows, cancellationToken);
         await pair.WaitForReplicaAsync(cancellationToken);
-        Console.WriteLine($"Sample data written on the primary and replicated: schema demo_shop, {rows} orders.");
+        Console.WriteLine($"Sample data written on the primary and replicated: schema demo_shop, {Counts.Of(rows, "order")}.");
 
         var settings = new ConnectionSettings(pair.Replica.Host, pair.Replica.Port, pair.Replica.User, pair.Replica.Password);
         var flushOptions = new FlushOptions { Selection = new FlushSelection { Databases = ["demo_shop"] }, StartReplica = true, ChunkSize = 2000, StateFile = Path.Combine(pair.RootDirectory, "demo-state.json") };
@@ -53,7 +54,7 @@ static class Demo
         Console.WriteLine();
         Console.WriteLine($"Decoded with {Path.GetFileName(BinlogTools.ClientBinary)} between {result.BinlogStart} and {result.BinlogEnd}:");
         foreach (var (table, count) in BinlogTools.CountInserts(decoded).OrderBy(p => p.Key))
-            Console.WriteLine($"  {count,8} row inserts into {table}");
+            Console.WriteLine($"  {count.ToString("N0", CultureInfo.InvariantCulture),8} row inserts into {table}");
         Console.WriteLine($"  {decoded.Split('\n').Count(l => l.StartsWith("CREATE TABLE", StringComparison.Ordinal)),8} CREATE TABLE statements");
         Console.WriteLine("The throwaway servers are stopped and deleted now.");
         return ExitCodes.Done;

@@ -11,6 +11,8 @@ static class ExitCodes
     public const int BadUsage = 2;
     /// <summary>Refused by preflight, a reset of the binary logs not confirmed, or a state file recover cannot use. Nothing was changed.</summary>
     public const int Refused = 3;
+    /// <summary>The host or port did not answer, or the server refused the login: nothing was done.</summary>
+    public const int CannotConnect = 4;
 
     public const string HelpText = """
         Exit codes:
@@ -19,5 +21,7 @@ static class ExitCodes
           2  bad usage: unknown flag, missing --host, a file that does not exist; nothing changed
           3  refused, nothing changed: by preflight; --reset-binary-logs not confirmed; recover given a file
              of another host, or not a state or rollback file
+          4  cannot connect or log in: the host or port does not answer, or the server refused the option
+             file's user and password; nothing changed
         """;
 }

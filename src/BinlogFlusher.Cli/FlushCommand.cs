@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
 
@@ -26,7 +25,7 @@ sealed class FlushCommand
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
     readonly Option<bool> force = Options.Switch("--force", "Flush where preflight would refuse for a fixable reason (no replication, downstream replicas, log_slave_updates OFF, --no-stop-slave while replication runs), and confirm --reset-binary-logs.");
-    readonly Option<bool> verbose = Options.Switch("--verbose", "Print every statement sent to the server (on standard error).");
+    readonly Option<bool> verbose = Options.Switch("--verbose", "Print the account used and the option file it came from, then every statement sent to the server (on standard error).");
 
     public Command Build()
     {
@@ -53,7 +52,7 @@ sealed class FlushCommand
 
     async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var settings = connection.Resolve(parse);
+        var settings = connection.Resolve(parse, parse.GetValue(verbose));
         var options = new FlushOptions
         {
             Selection = selection.Selection(parse),
@@ -69,7 +68,7 @@ sealed class FlushCommand
             ReconnectTimeout = TimeSpan.FromSeconds(parse.GetValue(reconnectTimeout) ?? FlushOptions.DefaultReconnectTimeoutSeconds),
         };
         var listener = new ConsoleListener(parse.GetValue(verbose));
-        var plan = await HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken);
+        var plan = await CannotConnectException.OnFirstConnectionAsync(() => HostPlan.ReadAsync(settings, options, listener.Verbose, cancellationToken));
 
         if (parse.GetValue(dryRun)) return DryRun(plan);
         if (!plan.Ready)
@@ -112,7 +111,6 @@ sealed class FlushCommand
     {
         var options = plan.Options;
         var facts = plan.Facts;
-        var culture = CultureInfo.InvariantCulture;
         Console.WriteLine($"Dry run on {plan.Settings.Target} ({facts.Dialect.VersionText}): nothing is changed, not even replication.");
         foreach (var check in plan.Checks.Where(c => c.Status == CheckStatus.Warn)) Say.Warning(check.Message);
 
@@ -132,10 +130,11 @@ sealed class FlushCommand
                 Console.WriteLine($"Cannot flush {name}: {candidate.Blocker}");
                 continue;
             }
-            var copy = candidate.ChunkKey.Count > 0
-                ? string.Create(culture, $"in chunks of {options.ChunkRows(candidate.Table):N0} rows on ({candidate.ChunkKeyText})")
-                : $"in one statement (no chunk key: {candidate.NoChunkKeyReason})";
-            Console.WriteLine(string.Create(culture, $"Would flush {name}: about {candidate.Table.EstimatedRows:N0} rows, {copy}")
+            var chunkRows = options.ChunkRows(candidate.Table);
+            var copy = candidate.ChunkKey.Count == 0 ? $"in one statement (no chunk key: {candidate.NoChunkKeyReason})"
+                : candidate.Table.EstimatedRows <= chunkRows ? $"in one chunk on ({candidate.ChunkKeyText})"
+                : $"in chunks of {Counts.Of(chunkRows, "row")} on ({candidate.ChunkKeyText})";
+            Console.WriteLine($"Would flush {name}: about {Counts.Of(candidate.Table.EstimatedRows, "row")}, {copy}"
                 + (candidate.Adjustments.Count > 0 ? "; the BLACKHOLE twin: " + string.Join("; ", candidate.Adjustments) : "") + ".");
         }
         Console.WriteLine($"State file: {options.StateFile ?? HostFlusher.DefaultStateFile(plan.Settings.Host, plan.Settings.Port, DateTimeOffset.UtcNow)} (not written by a dry run).");

@@ -42,7 +42,7 @@ sealed class PlanCommand
             GtidDomainId = parse.GetValue(gtidDomainId),
             Force = parse.GetValue(force),
         };
-        var plan = await HostPlan.ReadAsync(settings, options, null, cancellationToken);
+        var plan = await CannotConnectException.OnFirstConnectionAsync(() => HostPlan.ReadAsync(settings, options, null, cancellationToken));
         Print(plan);
         return plan.Ready ? ExitCodes.Done : ExitCodes.Refused;
     }
@@ -61,7 +61,7 @@ sealed class PlanCommand
         foreach (var check in plan.Checks)
             Console.WriteLine($"  {check.Status.ToString().ToUpperInvariant(),-4}  {check.Name.PadRight(width)}  {check.Message}");
         Console.WriteLine();
-        Console.WriteLine(string.Create(culture, $"Tables: {plan.Candidates.Count}, about {plan.EstimatedRows:N0} rows, {plan.EstimatedBytes / 1024.0 / 1024.0:0.0} MiB"));
+        Console.WriteLine(string.Create(culture, $"Tables: {plan.Candidates.Count}, about {plan.EstimatedRows:N0} rows, {plan.EstimatedBytes / 1024.0 / 1024.0:N1} MiB"));
         if (plan.Candidates.Count == 0) return;
         var nameWidth = Math.Max(5, plan.Candidates.Max(c => c.Schema.Length + 1 + c.Name.Length));
         Console.WriteLine($"  {"Table".PadRight(nameWidth)}  {"Engine",-8}  {"~Rows",12}  Chunk key");

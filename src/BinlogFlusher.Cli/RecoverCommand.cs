@@ -17,7 +17,7 @@ sealed class RecoverCommand
     readonly Option<string> hashFile = Options.Text("--hashfile", "file", "What to restore from: the old tool's rollback file (_BKTB_1,table lines) or the state file binlog-flusher flush wrote.", "--state-file");
     readonly Option<bool> discover = Options.Switch("--discover", "Find what to restore on the server itself (its record of unfinished runs and the backup tables it holds), without a file.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would be done, and change nothing.");
-    readonly Option<bool> verbose = Options.Switch("--verbose", "Print every statement sent to the server (on standard error).");
+    readonly Option<bool> verbose = Options.Switch("--verbose", "Print the account used and the option file it came from, then every statement sent to the server (on standard error).");
 
     public Command Build()
     {
@@ -49,7 +49,7 @@ sealed class RecoverCommand
 
     async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var settings = connection.Resolve(parse);
+        var settings = connection.Resolve(parse, parse.GetValue(verbose));
         var request = new RestoreRequest
         {
             StateFile = parse.GetValue(hashFile) is { } file ? Path.GetFullPath(file) : null,
@@ -59,7 +59,7 @@ sealed class RecoverCommand
         var dryRunOnly = parse.GetValue(dryRun);
         var options = new RestoreOptions { StopReplica = replica.StopReplica(parse), StartReplica = replica.StartReplica(parse), DryRun = dryRunOnly };
         var listener = new ConsoleListener(parse.GetValue(verbose));
-        await using var restore = await HostRestore.OpenAsync(settings, listener.Verbose, cancellationToken);
+        await using var restore = await CannotConnectException.OnFirstConnectionAsync(() => HostRestore.OpenAsync(settings, listener.Verbose, cancellationToken));
         if (dryRunOnly) Console.WriteLine($"Dry run on {settings.Target}: nothing is changed.");
         var result = await restore.RunAsync(request, options, new CliRestoreListener(listener, dryRunOnly), cancellationToken);
 

@@ -44,7 +44,7 @@ static class SandboxCommand
             $"[client]\nuser={pair.Replica.User}\npassword=\"{pair.Replica.Password}\"\nhost={pair.Replica.Host}\nport={pair.Replica.Port}\nprotocol=TCP\n", cancellationToken);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(myCnf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var target = $"{pair.Replica.Host}:{pair.Replica.Port}";
-        Console.WriteLine($"Replica {target} ({pair.Binaries.Version}) replicating schema demo_shop ({rows} orders) from primary {pair.Primary.Host}:{pair.Primary.Port}.");
+        Console.WriteLine($"Replica {target} ({pair.Binaries.Version}) replicating schema demo_shop ({Counts.Of(rows, "order")}) from primary {pair.Primary.Host}:{pair.Primary.Port}.");
         Console.WriteLine($"{HostVariable}={target} {MyCnfVariable}={myCnf}");
         Console.WriteLine();
 

@@ -80,7 +80,10 @@ namespace BinlogFlusher.Commands
         [ValidateNotNullOrEmpty]
         public string? MyCnf { get; set; }
 
-        /// <summary>Resolves one host; a bad host or option file is this host's error, not the pipeline's.</summary>
+        /// <summary>
+        /// Resolves one host; a bad host or option file is this host's error, not the pipeline's. -Verbose names the
+        /// account and where it came from; a warning says when nobody named it, or when it is root without a password.
+        /// </summary>
         protected bool TryResolve(string host, out ConnectionSettings settings)
         {
             try
@@ -89,6 +92,9 @@ namespace BinlogFlusher.Commands
                 var path = MyCnf is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MyCnf);
                 settings = ConnectionResolver.Resolve(host, MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : (int?)null,
                     Credential is null ? null : network!.UserName, network?.Password, path);
+                // Which account, from where (never the password); a login nobody named is said before it is tried.
+                WriteVerbose($"{settings.Target}: credentials: {settings.CredentialsText}");
+                if (settings.CredentialsWarning is { } warning) WriteWarning($"{settings.Target}: {warning}");
                 return true;
             }
             catch (Exception exception) when (exception is FormatException or System.IO.IOException or ArgumentException or UnauthorizedAccessException)

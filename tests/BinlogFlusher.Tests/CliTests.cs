@@ -172,7 +172,8 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         using (cli)
         {
             Assert.True(exit == 0, cli.Text);
-            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.items: about", StringComparison.Ordinal) && l.Contains("in chunks of 500 rows on (id)") && l.Contains("secondary indexes dropped: 1"));
+            // A few rows and chunks of up to 500: one chunk.
+            Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.items: about", StringComparison.Ordinal) && l.Contains(" rows, in one chunk on (id)") && l.Contains("secondary indexes dropped: 1"));
             Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.orders:", StringComparison.Ordinal));
             Assert.Contains(cli.Lines, l => l.StartsWith("Would flush bf_cli.notes:", StringComparison.Ordinal) && l.Contains("in one statement (no chunk key: no primary key or NOT NULL unique key)"));
             Assert.Contains(cli.Lines, l => l.StartsWith("Replication: would stop the SQL thread", StringComparison.Ordinal));
@@ -180,10 +181,163 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
             Assert.Contains(cli.Lines, l => l.Contains("Nothing was changed."));
             AssertNoPasswordIn(cli);
         }
+        // Chunks of one row: a table estimated at more rows goes in chunks.
+        var (oneRowExit, oneRow) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--dry-run", "--chunk-size", "1", "--state-file", StateFile);
+        using (oneRow)
+        {
+            Assert.True(oneRowExit == 0, oneRow.Text);
+            var items = Assert.Single(oneRow.Lines, l => l.StartsWith("Would flush bf_cli.items: about ", StringComparison.Ordinal));
+            var estimate = long.Parse(Regex.Match(items, @"about ([\d,]+) rows?,").Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+            Assert.Contains(estimate > 1 ? ", in chunks of 1 row on (id)" : ", in one chunk on (id)", items);
+        }
         // Not a table, not the binlog, not replication, no state file.
         await AssertTablesIntactAsync();
         Assert.Equal(serverBefore, await ServerSnapshotAsync());
         Assert.False(File.Exists(StateFile));
+    }
+
+    /// <summary>The CLI run with HOME set to a folder of the test's own: ~/.my.cnf is what the test put there, or nothing.</summary>
+    async Task<(int ExitCode, CliProcess Process)> RunWithHomeAsync(string home, params string[] arguments)
+    {
+        var cli = CliProcess.Start(new Dictionary<string, string> { ["HOME"] = home }, arguments);
+        return (await cli.WaitForExitAsync(TimeSpan.FromMinutes(2)), cli);
+    }
+
+    /// <summary>--verbose names the account and the option file it came from: --mycnf's, or ~/.my.cnf when none was given.</summary>
+    [Fact]
+    public async Task VerboseNamesTheAccountAndTheOptionFileItCameFrom()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
+        File.Copy(cnf, Path.Combine(home, ".my.cnf"));
+
+        var (exit, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli", "--dry-run", "--verbose");
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            Assert.Equal($"{Replica}: credentials: user '{servers.Replica.User}' from {Path.Combine(home, ".my.cnf")}", cli.ErrorLines[0]);
+            Assert.DoesNotContain(cli.Lines, l => l.StartsWith("WARNING:", StringComparison.Ordinal));
+            // The statements' text literals as quoted text, not as the hex they are sent as.
+            Assert.Contains(cli.ErrorLines, l => l.StartsWith("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin', ", StringComparison.Ordinal));
+            Assert.DoesNotContain("X'", cli.Text);
+            AssertNoPasswordIn(cli);
+        }
+
+        var (given, withFile) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--discover", "--dry-run", "--verbose");
+        using (withFile)
+        {
+            Assert.True(given == 0, withFile.Text);
+            Assert.Equal($"{Replica}: credentials: user '{servers.Replica.User}' from {cnf}", withFile.ErrorLines[0]);
+            AssertNoPasswordIn(withFile);
+        }
+    }
+
+    /// <summary>An option file without user= logs in as this process's login name, as the mysql client does, with a warning first.</summary>
+    [Fact]
+    public async Task AnOptionFileThatNamesNoUserIsAWarningBeforeTheLoginIsTried()
+    {
+        var noUser = Path.Combine(folder, "no-user.cnf");
+        File.WriteAllText(noUser, "[client]\nprotocol=TCP\n");
+
+        var (_, cli) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", noUser, "--db", "bf_cli");
+
+        using (cli)
+            Assert.Equal($"WARNING: {Replica}: {noUser} names no user in its [client] section, so this logs in as '{Environment.UserName}', this process's login name, without a password. Name the account with user= and password= there.",
+                cli.ErrorLines[0]);
+        await AssertTablesIntactAsync();
+    }
+
+    /// <summary>
+    /// A refused login exits 4 (not 1, which says a flush failed and put tables back), naming the option file actually
+    /// used (here ~/.my.cnf, found by default) and offering no flag that was not given.
+    /// </summary>
+    [Fact]
+    public async Task AWrongPasswordExits4NamingTheOptionFileItCameFrom()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(folder, "home")).FullName;
+        var defaultCnf = Path.Combine(home, ".my.cnf");
+        File.WriteAllText(defaultCnf, $"[client]\nuser={servers.Replica.User}\npassword=Not-The-Password-3\n");
+
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await RunWithHomeAsync(home, "flush", "--host", Replica, "--db", "bf_cli");
+
+        using (cli)
+        {
+            Assert.True(exit == 4, cli.Text);
+            var error = Assert.Single(cli.ErrorLines);
+            Assert.StartsWith($"binlog-flusher: Cannot connect to {servers.Replica.User}@{Replica}: ", error);
+            Assert.EndsWith($". Check the host and port, and the user and password in the [client] section of {defaultCnf}.", error);
+            Assert.DoesNotContain("--mycnf", error);
+            Assert.DoesNotContain("Not-The-Password-3", cli.Text);
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
+    /// <summary>A table name of MySQL's longest (64 characters): the summary's columns are as wide as what they hold, and stay aligned.</summary>
+    [Fact]
+    public async Task TheSummaryTableFitsItsColumnsToTableNamesOfSixtyFourCharacters()
+    {
+        var longName = "t" + new string('x', 62) + "z";
+        await servers.OnPrimaryAsync($"CREATE TABLE bf_cli.{longName} (id INT PRIMARY KEY)", $"INSERT INTO bf_cli.{longName} VALUES (1), (2)");
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+
+        var (exit, cli) = await CliProcess.RunAsync("flush", "--host", Replica, "--mycnf", cnf, "--db", "bf_cli", "--state-file", StateFile);
+
+        using (cli)
+        {
+            Assert.True(exit == 0, cli.Text);
+            var lines = cli.Lines.ToList();
+            var header = lines.FindIndex(l => l.StartsWith("Table ", StringComparison.Ordinal));
+            Assert.True(header >= 0, cli.Text);
+            var rows = lines.Skip(header + 1).TakeWhile(l => l.StartsWith("bf_cli.", StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, rows.Count);
+            Assert.Contains(rows, r => r.StartsWith($"bf_cli.{longName} ", StringComparison.Ordinal));
+            // Each column starts (text) or ends (numbers) where its heading does, on every row.
+            var columns = Regex.Matches(lines[header], @"\S+").Select(m => (m.Value, m.Index, End: m.Index + m.Length)).ToList();
+            Assert.Equal(new[] { "Table", "Status", "Rows", "Chunks", "Seconds" }, columns.Select(c => c.Value));
+            foreach (var row in rows)
+            {
+                var cells = Regex.Matches(row, @"\S+").ToList();
+                Assert.True(cells.Count == 5, row);
+                Assert.Equal(columns[1].Index, cells[1].Index);
+                for (var i = 2; i < 5; i++) Assert.True(columns[i].End == cells[i].Index + cells[i].Length, $"'{row}' under '{lines[header]}'");
+            }
+            // Sized to the content: the longest name is followed by the columns' two-space gap, no wider.
+            Assert.Equal("bf_cli.".Length + 64 + 2, columns[1].Index);
+        }
+        await AssertTablesIntactAsync();
+    }
+
+    /// <summary>Counts read the same in every locale: invariant thousands separators (20,000), whatever LANG says.</summary>
+    [Fact]
+    public async Task NumbersAreWrittenWithInvariantThousandsSeparatorsInAnyLocale()
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_cli.many (id INT PRIMARY KEY)",
+            "INSERT INTO bf_cli.many VALUES " + string.Join(", ", Enumerable.Range(1, 1500).Select(i => $"({i})")));
+        before = await TableState.ReadAllAsync(servers.Replica, "bf_cli");
+        var german = new Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+
+        using (var cli = CliProcess.Start(german, "flush", "--host", Replica, "--mycnf", cnf, "--table", "bf_cli.many", "--state-file", StateFile))
+        {
+            var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, cli.Text);
+            Assert.Contains(cli.Lines, l => l.StartsWith("Rows:          1,500 in ", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => Regex.IsMatch(l, @"^bf_cli\.many\s+Flushed\s+1,500\s+1\s+\d+\.\d\d$"));
+            // Progress lines too.
+            Assert.Contains(cli.Lines, l => l.Contains("1,500 rows", StringComparison.Ordinal));
+            Assert.DoesNotContain(cli.Lines, l => l.Contains("1.500", StringComparison.Ordinal));
+        }
+        await AssertTablesIntactAsync();
+
+        var (planExit, plan) = await CliProcess.RunAsync("plan", "--host", Replica, "--mycnf", cnf, "--table", "bf_cli.many");
+        using (plan)
+        {
+            Assert.True(planExit == 0, plan.Text);
+            // The Tables check counts as the summary line under it does.
+            var estimate = Regex.Match(plan.Text, @"Tables: 1, about ([\d,]+) rows").Groups[1].Value;
+            Assert.Contains(plan.Lines, l => Regex.IsMatch(l, @"^\s+PASS\s+Tables\s+1 table\(s\), about " + Regex.Escape(estimate) + " rows."));
+        }
     }
 
     [Fact]
@@ -236,6 +390,37 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         {
             Assert.True(exit == 3, cli.Text);
             Assert.Contains(cli.ErrorLines, l => l.Contains("names no_such_table (backup _BKTB_1), but neither exists") && l.Contains("Nothing was changed."));
+        }
+        await AssertTablesIntactAsync();
+        Assert.Equal(serverBefore, await ServerSnapshotAsync());
+    }
+
+    /// <summary>
+    /// A --hashfile that is neither a state file nor the old tool's rollback file: exit 3, one line that says what the
+    /// file was expected to be and what it is (for a rollback file, the bad line's number), never its content or the
+    /// JSON parser's internals.
+    /// </summary>
+    [Theory]
+    [InlineData("empty.json", "", "is neither a state file written by a flush nor the old tool's rollback file (_BKTB_<n>,<table> lines): it is empty. Give the state file the flush reported (binlogflush-<host>-<port>-<time>.json), or use --discover.")]
+    [InlineData("cut.json", "{\"format\": 1, \"tool\": \"BinlogFlusher\", \"host\": \"127.0.0.1\", \"port\": 33", ": it ends before its JSON does (cut off?).")]
+    [InlineData("replica.cnf", "[client]\nuser=flusher\npassword=Not-This-Secret-2\n", ": it looks like a MySQL option file (a my.cnf of [section] lines).")]
+    [InlineData("rollback.txt", "_BKTB_1,items\n_BKTB_2 orders\n", "has a line the old tool does not write: line 2 has no comma between the backup table and the table (each line is _BKTB_<n>,<table>). Nothing was changed. Correct that line, or use --discover.")]
+    public async Task RecoverRefusesAFileThatIsNotAStateOrRollbackFileSayingWhatItIsWithExit3(string name, string content, string message)
+    {
+        var file = Path.Combine(folder, name);
+        File.WriteAllText(file, content);
+        var serverBefore = await ServerSnapshotAsync();
+
+        var (exit, cli) = await CliProcess.RunAsync("recover", "--host", Replica, "--mycnf", cnf, "--hashfile", file);
+
+        using (cli)
+        {
+            Assert.True(exit == 3, cli.Text);
+            var error = Assert.Single(cli.ErrorLines);
+            Assert.StartsWith($"binlog-flusher: {Replica}: The {(name.EndsWith(".txt", StringComparison.Ordinal) ? "rollback file" : "file")} '{file}' ", error);
+            Assert.Contains(message, error);
+            foreach (var hidden in new[] { "Not-This-Secret-2", "orders", "Path: $", "LineNumber", "BytePosition", "BinlogFlusher.Engine", "-Discover" })
+                Assert.DoesNotContain(hidden, cli.Text);
         }
         await AssertTablesIntactAsync();
         Assert.Equal(serverBefore, await ServerSnapshotAsync());

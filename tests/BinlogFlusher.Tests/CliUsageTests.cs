@@ -6,7 +6,7 @@ namespace BinlogFlusher.Tests;
 public sealed class CliUsageTests
 {
     [Theory]
-    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "Exit codes:", "3  refused, nothing changed: by preflight", "[client] section of --mycnf" })]
+    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "Exit codes:", "3  refused, nothing changed: by preflight", "4  cannot connect or log in", "[client] section of --mycnf" })]
     [InlineData(new[] { "flush", "--help" }, new[] { "--host", "--port", "--mycnf", "--db", "--table", "--skip", "--stop-slave", "--no-stop-slave", "--start-slave", "--no-start-slave",
         "--state-file", "--threads", "--chunk-size", "--reset-binary-logs", "--dry-run", "--force", "Examples:", "Exit codes:" })]
     [InlineData(new[] { "recover", "--help" }, new[] { "--host", "--hashfile", "--discover", "--db", "--table", "--skip", "--no-stop-slave", "--start-slave", "_BKTB_1,table" })]
@@ -42,6 +42,53 @@ public sealed class CliUsageTests
             Assert.True(exit == 2, cli.Text);
             Assert.Contains(message, cli.Text);
             Assert.DoesNotContain("Not-This-Secret-1", cli.Text);
+        }
+    }
+
+    /// <summary>A host that does not answer: exit 4 for every command that connects, naming the option file whose login was tried.</summary>
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("flush")]
+    [InlineData("recover", "--discover")]
+    public async Task AnUnreachableHostExits4(string command, params string[] more)
+    {
+        var cnf = Path.Combine(Path.GetTempPath(), $"bf-unreachable-{Guid.NewGuid():N}.cnf");
+        File.WriteAllText(cnf, "[client]\nuser=nobody\npassword=Not-This-Secret-4\n");
+        try
+        {
+            var (exit, cli) = await CliProcess.RunAsync([command, "--host", "127.0.0.1:1", "--mycnf", cnf, .. more]);
+            using (cli)
+            {
+                Assert.True(exit == 4, cli.Text);
+                var error = Assert.Single(cli.ErrorLines);
+                Assert.StartsWith("binlog-flusher: Cannot connect to nobody@127.0.0.1:1: ", error);
+                Assert.EndsWith($". Check the host and port, and the user and password in the [client] section of {cnf}.", error);
+                Assert.DoesNotContain("Not-This-Secret-4", cli.Text);
+            }
+        }
+        finally
+        {
+            File.Delete(cnf);
+        }
+    }
+
+    /// <summary>No --mycnf and no ~/.my.cnf or ~/my.cnf: refused as bad usage, never a silent login as this process's user.</summary>
+    [Fact]
+    public async Task WithoutAnyOptionFileTheHostIsRefusedAndNoLoginIsTried()
+    {
+        var home = Directory.CreateTempSubdirectory("bf-home-").FullName;
+        try
+        {
+            using var cli = CliProcess.Start(new Dictionary<string, string> { ["HOME"] = home }, "plan", "--host", "127.0.0.1:1");
+            var exit = await cli.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.True(exit == 2, cli.Text);
+            Assert.Contains("No credentials for 127.0.0.1:1: give --mycnf with an option file whose [client] section has user= and password= (there is no ~/.my.cnf or ~/my.cnf).", cli.Text);
+            Assert.DoesNotContain("Cannot connect", cli.Text);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
         }
     }
 }

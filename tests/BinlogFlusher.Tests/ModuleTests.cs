@@ -97,6 +97,32 @@ public sealed class ModuleTests
         Assert.Equal(System.Management.Automation.ErrorCategory.ConnectionError, error.CategoryInfo.Category);
         Assert.Equal("127.0.0.1:1", error.TargetObject);
         Assert.DoesNotContain("secret-pw", error.ToString());
+        // The source of the credentials actually used, not the list of every possible one.
+        Assert.EndsWith(". Check the host and port, and the user name and password of -Credential.", error.ErrorDetails.Message);
+        Assert.DoesNotContain("-MyCnf", error.ErrorDetails.Message);
+    }
+
+    [Fact]
+    public void AConnectionErrorNamesTheOptionFileItsCredentialsCameFrom()
+    {
+        var cnf = Path.Combine(Path.GetTempPath(), $"bf-module-{Guid.NewGuid():N}.cnf");
+        File.WriteAllText(cnf, "[client]\nuser=nobody\npassword=secret-pw\n");
+        try
+        {
+            var run = PowerShellRunner.Run("Test-BinlogFlushReadiness -HostName 127.0.0.1:1 -MyCnf $cnf -Detailed -Verbose", new Dictionary<string, object?> { ["cnf"] = cnf });
+
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("ConnectionFailed,BinlogFlusher.Commands.TestBinlogFlushReadinessCommand", error.FullyQualifiedErrorId);
+            Assert.StartsWith("Cannot connect to nobody@127.0.0.1:1: ", error.ErrorDetails.Message);
+            Assert.EndsWith($". Check the host and port, and the user and password in the [client] section of {cnf}.", error.ErrorDetails.Message);
+            Assert.Contains(run.Verbose, v => v.Message == $"127.0.0.1:1: credentials: user 'nobody' from {cnf}");
+            Assert.Empty(run.Warnings);
+            Assert.DoesNotContain("secret-pw", error.ToString() + string.Join("\n", run.Verbose.Select(v => v.Message)));
+        }
+        finally
+        {
+            File.Delete(cnf);
+        }
     }
 }
 

@@ -31,8 +31,60 @@ public sealed class ReadCmdletTests(ReplicaPairFixture servers) : IAsyncLifetime
 
         Assert.Empty(run.Errors);
         Assert.Contains(run.Verbose, v => v.Message == $"{servers.ReplicaSettings.Target}: SELECT VERSION()");
-        Assert.Contains(run.Verbose, v => v.Message.StartsWith($"{servers.ReplicaSettings.Target}: SHOW GLOBAL VARIABLES WHERE Variable_name IN", StringComparison.Ordinal));
+        // Text literals as quoted text, not as the hex they are sent as.
+        Assert.Contains(run.Verbose, v => v.Message.StartsWith($"{servers.ReplicaSettings.Target}: SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_id', 'log_bin', ", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Verbose, v => v.Message.Contains("X'", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Verbose, v => v.Message.Contains(servers.Replica.Password));
+        // Which account, from where: the first thing -Verbose says of the host.
+        Assert.Equal($"{servers.ReplicaSettings.Target}: credentials: user '{servers.Replica.User}' from -Credential", run.Verbose[0].Message);
+        Assert.Empty(run.Warnings);
+    }
+
+    /// <summary>
+    /// An option file without user= logs in as this process's login name, as the mysql client does: never silently.
+    /// The warning comes before the connection is tried, whether the server then takes the login or not.
+    /// </summary>
+    [Fact]
+    public void AnOptionFileThatNamesNoUserLogsInAsTheLoginNameWithAWarning()
+    {
+        var cnf = Path.Combine(Path.GetTempPath(), $"bf-nouser-{Guid.NewGuid():N}.cnf");
+        File.WriteAllText(cnf, "[client]\nprotocol=TCP\n");
+        try
+        {
+            var run = PowerShellRunner.Run("Test-BinlogFlushReadiness -HostName $replica -MyCnf $cnf -Detailed -Verbose", Variables(servers, ("cnf", cnf)));
+
+            var target = servers.ReplicaSettings.Target;
+            var warning = Assert.Single(run.Warnings).Message;
+            Assert.Equal($"{target}: {cnf} names no user in its [client] section, so this logs in as '{Environment.UserName}', this process's login name, without a password. Name the account with user= and password= there, or use -Credential.", warning);
+            Assert.Contains(run.Verbose, v => v.Message == $"{target}: credentials: user '{Environment.UserName}', this process's login name ({cnf} names no user=), without a password");
+            // Refused or not, a failed login names what was tried.
+            foreach (var error in run.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("ConnectionFailed", StringComparison.Ordinal)))
+                Assert.EndsWith($"Check the host and port, and the credentials: {cnf} names no user=, so this process's login name '{Environment.UserName}' was used, without a password.", error.ErrorDetails.Message);
+        }
+        finally
+        {
+            File.Delete(cnf);
+        }
+    }
+
+    [Fact]
+    public void RootWithoutAPasswordIsAWarning()
+    {
+        var cnf = Path.Combine(Path.GetTempPath(), $"bf-root-{Guid.NewGuid():N}.cnf");
+        File.WriteAllText(cnf, "[client]\nuser=root\n");
+        try
+        {
+            var run = PowerShellRunner.Run("Test-BinlogFlushReadiness -HostName $replica -MyCnf $cnf -Detailed -Verbose", Variables(servers, ("cnf", cnf)));
+
+            var target = servers.ReplicaSettings.Target;
+            Assert.Equal($"{target}: logging in as root without a password (user 'root' from {cnf}, without a password): add password= to the [client] section of {cnf}, or name an account of the flush's own.",
+                Assert.Single(run.Warnings).Message);
+            Assert.Contains(run.Verbose, v => v.Message == $"{target}: credentials: user 'root' from {cnf}, without a password");
+        }
+        finally
+        {
+            File.Delete(cnf);
+        }
     }
 
     [Theory]

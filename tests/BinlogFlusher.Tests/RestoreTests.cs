@@ -62,9 +62,14 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         AssertSameTables(before, await TableState.ReadAllAsync(servers.Replica, "bf_shop"));
     }
 
+    /// <summary>What the file was expected to be and what it is, in the cmdlets' words; never its content or the JSON parser's internals.</summary>
     [Theory]
-    [InlineData("{ this is not json", "is not a BinlogFlusher journal")]
-    [InlineData("{\"tool\": \"SomethingElse\", \"host\": \"x\", \"port\": 1}", "is not a BinlogFlusher journal")]
+    [InlineData("{ this is not json", "is neither a state file written by a flush nor the old tool's rollback file (_BKTB_<n>,<table> lines): it is not JSON")]
+    [InlineData("{\"tool\": \"SomethingElse\", \"host\": \"x\", \"port\": 1}", "it is JSON, but not a flush's journal (it lacks tool 'BinlogFlusher', a host or a port). Give the state file the flush reported (binlogflush-<host>-<port>-<time>.json), or use -Discover.")]
+    [InlineData("", "is neither a state file written by a flush nor the old tool's rollback file (_BKTB_<n>,<table> lines): it is empty.")]
+    [InlineData("{\"format\": 1, \"tool\": \"BinlogFlusher\", \"host\": \"127.0.0.1\", \"port\": 33", "it ends before its JSON does (cut off?)")]
+    [InlineData("[client]\nuser=flusher\npassword=\"This-Is-Not-Shown\"\n", "it looks like a MySQL option file (a my.cnf of [section] lines)")]
+    [InlineData("_BKTB_1,items\n_BKTB_2 orders\n", "The rollback file '{0}' has a line the old tool does not write: line 2 has no comma between the backup table and the table (each line is _BKTB_<n>,<table>). Nothing was changed. Correct that line, or use -Discover.")]
     public async Task AMalformedStateFileIsRefused(string content, string message)
     {
         var state = Path.Combine(folder, "bad.json");
@@ -76,7 +81,9 @@ public sealed class RestoreTests(ReplicaPairFixture servers) : IAsyncLifetime
         var error = Assert.Single(run.Errors);
         Assert.Equal("StateFileInvalid,BinlogFlusher.Commands.RestoreBinlogFlushStateCommand", error.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.Contains(message, error.ToString());
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, message, state), error.ToString());
+        foreach (var hidden in new[] { "This-Is-Not-Shown", "orders", "this is not json", "Path: $", "LineNumber", "BytePosition", "BinlogFlusher.Engine" })
+            Assert.DoesNotContain(hidden, error.ToString());
         Assert.Equal(beforeState.Position, (await ReplicaStateAsync()).Position);
     }
 

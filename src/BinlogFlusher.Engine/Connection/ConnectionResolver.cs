@@ -36,6 +36,7 @@ namespace BinlogFlusher.Engine.Connection
                 SslCa = cnf?.SslCa,
                 SslCert = cnf?.SslCert,
                 SslKey = cnf?.SslKey,
+                Credentials = user is not null ? CredentialSource.Credential : CredentialSource.FromOptionFile(cnf!.Path, userNamed: !string.IsNullOrEmpty(cnf.User)),
             };
             if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(cnf?.Socket)) settings.Socket = cnf!.Socket;
             return settings;

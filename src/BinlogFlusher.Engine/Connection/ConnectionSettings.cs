@@ -30,6 +30,20 @@ namespace BinlogFlusher.Engine.Connection
         public string? SslKey { get; set; }
         public int ConnectTimeoutSeconds { get; set; } = 10;
 
+        /// <summary>Where <see cref="User"/> and the password came from.</summary>
+        public CredentialSource Credentials { get; set; } = CredentialSource.Caller;
+
+        bool HasPassword => !string.IsNullOrEmpty(Password);
+
+        /// <summary>"user 'flusher' from /root/.my.cnf": which account, from where; never the password.</summary>
+        public string CredentialsText => Credentials.Describe(User, HasPassword);
+
+        /// <summary>A warning for a login nobody named (this process's login name) or root without a password; else null.</summary>
+        public string? CredentialsWarning => Credentials.Warning(User, HasPassword);
+
+        /// <summary>The end of a connection failure's message: what to check, naming the source actually used.</summary>
+        internal string WhatToCheck => Credentials.WhatToCheck(User, HasPassword);
+
         /// <summary>host:port, the name used in messages, journals and progress.</summary>
         public string Target => Host + ":" + Port.ToString(CultureInfo.InvariantCulture);
 

@@ -203,7 +203,7 @@ namespace BinlogFlusher.Engine.Flushing
             column.ColumnType.IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? (object)(ulong)value : (long)value;
 
         static FlushException RowCountMismatch(TableInfo table, long written, long holds) => new FlushException(FlushErrorKind.RowCountMismatch,
-            $"{table.Schema}.{table.Name}: {written} rows were written to the binlog but the table holds {holds}. The table was restored; flush it again.");
+            $"{table.Schema}.{table.Name}: {written:N0} rows were written to the binlog but the table holds {holds:N0}. The table was restored; flush it again.");
 
         static string InsertAll(TableInfo table, JournalTable entry) => WriteStatements.InsertAll(Move(entry), table.Columns.OrderBy(c => c.Ordinal).Select(c => c.Name));
 

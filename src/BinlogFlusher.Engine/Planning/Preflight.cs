@@ -202,7 +202,7 @@ namespace BinlogFlusher.Engine.Planning
                 else if (blocked.Count > 0)
                     Add("Tables", CheckStatus.Fail, $"{blocked.Count} table(s) cannot be flushed, so none is started: " + string.Join("; ", blocked.Take(10).Select(c => $"{c.Schema}.{c.Name}: {c.Blocker}")));
                 else
-                    Add("Tables", CheckStatus.Pass, $"{candidates.Count} table(s), about {candidates.Sum(c => c.Table.EstimatedRows)} rows.");
+                    Add("Tables", CheckStatus.Pass, $"{candidates.Count} table(s), about {candidates.Sum(c => c.Table.EstimatedRows):N0} rows.");
             }
 
             /// <summary>MariaDB: the flush's own GTID domain; MySQL with GTIDs: the errant transactions it makes.</summary>

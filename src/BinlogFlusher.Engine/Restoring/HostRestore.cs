@@ -56,13 +56,13 @@ namespace BinlogFlusher.Engine.Restoring
             }
             else if (request.StateFile is not null)
             {
-                if (FlushJournal.TryReadLegacyRollbackFile(request.StateFile, out var legacy))
+                if (LegacyRollbackFile.TryRead(request.StateFile) is { } legacy)
                 {
                     entries.AddRange(await restorer.ResolveLegacyAsync(legacy, request.StateFile, cancellationToken).ConfigureAwait(false));
                 }
                 else
                 {
-                    var journal = FlushJournal.Load(request.StateFile);
+                    var journal = FlushJournal.Load(request.StateFile, rollbackFileAccepted: true);
                     await CheckJournalBelongsHereAsync(journal, request.StateFile, cancellationToken).ConfigureAwait(false);
                     plan.Journal = journal;
                     if (journal.ChannelsStoppedByRun.Count > 0 || !journal.ReplicationStoppedByRun)

@@ -9,7 +9,7 @@ using MySqlConnector;
 
 namespace BinlogFlusher.Engine.Server
 {
-    /// <summary>One open connection to a server; every statement it runs is reported to <see cref="StatementRan"/> first.</summary>
+    /// <summary>One open connection to a server; every statement it runs is reported to <see cref="StatementRan"/> first, its text literals readable (<see cref="SqlText.Readable"/>).</summary>
     public sealed class ServerSession : IAsyncDisposable
     {
         readonly MySqlConnection connection;
@@ -56,14 +56,14 @@ namespace BinlogFlusher.Engine.Server
             {
                 connection.Dispose();
                 throw new FlushException(FlushErrorKind.ConnectionFailed,
-                    $"Cannot connect to {settings}: {exception.Message.TrimEnd().TrimEnd('.')}. Check the host, port and credentials ({FrontEnd.CredentialSources}).", exception);
+                    $"Cannot connect to {settings}: {exception.Message.TrimEnd().TrimEnd('.')}. {settings.WhatToCheck}", exception);
             }
             return new ServerSession(connection, settings, statementRan);
         }
 
         public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
         {
-            StatementRan?.Invoke(sql);
+            StatementRan?.Invoke(SqlText.Readable(sql));
             using var command = new MySqlCommand(sql, connection);
             foreach (var parameter in parameters) command.Parameters.Add(parameter);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ namespace BinlogFlusher.Engine.Server
 
         public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
         {
-            StatementRan?.Invoke(sql);
+            StatementRan?.Invoke(SqlText.Readable(sql));
             using var command = new MySqlCommand(sql, connection);
             foreach (var parameter in parameters) command.Parameters.Add(parameter);
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ namespace BinlogFlusher.Engine.Server
         /// <summary>The rows of every result set of a multi-statement, in order (statements without a result set give none).</summary>
         public async Task<List<List<Row>>> QueryResultSetsAsync(string sql, CancellationToken cancellationToken, params MySqlParameter[] parameters)
         {
-            StatementRan?.Invoke(sql);
+            StatementRan?.Invoke(SqlText.Readable(sql));
             using var command = new MySqlCommand(sql, connection);
             foreach (var parameter in parameters) command.Parameters.Add(parameter);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -31,10 +31,6 @@ namespace BinlogFlusher.Engine
         /// <summary>", or use -Credential" where the front end has the option, nothing where it does not.</summary>
         internal static string OrUse(FlushOption option) => Syntax.Option(option) is { } spelled ? ", or use " + spelled : "";
 
-        /// <summary>Where credentials come from: "-Credential or the [client] section of -MyCnf".</summary>
-        internal static string CredentialSources =>
-            (Syntax.Option(FlushOption.Credential) is { } credential ? credential + " or " : "") + "the [client] section of " + Of(FlushOption.MyCnf);
-
         /// <summary>A whole command line: "Restore-BinlogFlushState -HostName db1:3306 -Discover".</summary>
         internal static string Run(FlushCommand command, params (FlushOption Option, string? Value)[] arguments)
         {
