@@ -86,6 +86,15 @@ public class FrontEndSyntaxTests
         Assert.IsType<PlainSyntax>(FrontEnd.Syntax);
     }
 
+    /// <summary>A message that names an option must be an interpolated string: a plain one would show the code itself.</summary>
+    [Fact]
+    public void NoEngineStringHoldsAnOptionReferenceAsText()
+    {
+        // Interpolated strings compile to their literal pieces; a plain literal keeps "{FrontEnd." in the assembly's strings.
+        var strings = File.ReadAllBytes(typeof(FrontEnd).Assembly.Location);
+        Assert.True(strings.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes("{FrontEnd.")) < 0, "a string literal in the engine holds {FrontEnd. as text: it lacks its $");
+    }
+
     /// <summary>Nothing in the engine's text spells a cmdlet, a cmdlet parameter or a CLI flag: they come from the front end.</summary>
     [Fact]
     public void TheEnginesMessagesSpellNoFrontEndsSyntax()

@@ -192,7 +192,7 @@ namespace BinlogFlusher.Engine.Flushing
             if (problems.Count == 0) return;
             var message = $"Cannot resume the flush of {target}: " + string.Join("; ", problems) + ". The rows already written would not make one consistent snapshot with the rest.";
             if (!plan.Options.Force)
-                throw new FlushException(FlushErrorKind.ResumeRefused, message + " Nothing was changed. Start a new flush, or use {FrontEnd.Of(FlushOption.Force)} to resume anyway.");
+                throw new FlushException(FlushErrorKind.ResumeRefused, message + $" Nothing was changed. Start a new flush, or use {FrontEnd.Of(FlushOption.Force)} to resume anyway.");
             listener.Warning(message + $" Resuming anyway ({FrontEnd.Of(FlushOption.Force)}).");
             foreach (var added in planned.Keys.Where(k => !journaled.ContainsKey(k)))
                 journal.Tables.Add(new JournalTable { Schema = added.Item1, Table = added.Item2, BackupTable = $"{StateJournalSchema.BackupPrefix}{journal.RunId}_{(journal.Tables.Count + 1).ToString(CultureInfo.InvariantCulture)}", Fingerprint = planned[added].Table.Fingerprint });

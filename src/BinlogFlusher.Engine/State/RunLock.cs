@@ -39,7 +39,7 @@ namespace BinlogFlusher.Engine.State
             var run = (await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false)).LastOrDefault();
             var what = run is null ? "" : $"; run {run.Text("run_id")}" + (run.Text("state_file") is { } file ? $", state file {file}" : "");
             return $"Another flush or restore is running on this server ({who}{what}). " +
-                   "Wait for it to finish, or stop it (Ctrl+C where it runs); only once it has ended can {FrontEnd.Of(FlushCommand.Restore)} repair what it left.";
+                   $"Wait for it to finish, or stop it (Ctrl+C where it runs); only once it has ended can {FrontEnd.Of(FlushCommand.Restore)} repair what it left.";
         }
     }
 }
