@@ -117,8 +117,10 @@ sealed class FlushCommand
         if (!facts.IsReplica) Console.WriteLine("Replication: not configured.");
         else if (options.NoReplicaStop) Console.WriteLine($"Replication: would be left as it is ({facts.ReplicationState}).");
         else
-            Console.WriteLine($"Replication: {(facts.SqlThreadRunning ? "would stop the SQL thread" : "the SQL thread is already stopped")} ({facts.ReplicationState} now)"
-                + (options.StartReplica ? ", and start it again when done." : "; it stays stopped after the flush (--start-slave starts it)."));
+            Console.WriteLine(facts.SqlThreadRunning
+                ? $"Replication: would stop the SQL thread ({facts.ReplicationState} now)" + (options.StartReplica ? ", and start it again when done." : "; it stays stopped after the flush (--start-slave starts it).")
+                // --start-slave starts only what the run stopped: a thread stopped before it is its owner's to start.
+                : $"Replication: the SQL thread is already stopped ({facts.ReplicationState} now), and stays stopped after the flush" + (options.StartReplica ? " (--start-slave starts only what the flush stopped)." : "."));
         if (options.ResetBinaryLogs)
             Console.WriteLine($"Binary logs: would all be deleted first ({facts.Dialect.ResetBinaryLogs}), once confirmed (y on a terminal, or --force).");
 

@@ -65,7 +65,6 @@ sealed class RecoverCommand
 
         if (result.ReadOnly is { } readOnly) Console.WriteLine(readOnly.Message);
         if (dryRunOnly && result.Plan.NeedsChange && options.StopReplica) Console.WriteLine("Replication: the SQL thread would be stopped first.");
-        if (!result.Plan.NeedsChange) Console.WriteLine("Nothing to restore: every table is in place.");
         foreach (var conflict in result.Conflicts) Say.Error($"{settings.Target}: {conflict.Message}");
         if (result.Interrupted)
         {

@@ -18,7 +18,7 @@ namespace BinlogFlusher.Commands
         readonly ConcurrentDictionary<string, int> activityIds = new ConcurrentDictionary<string, int>();
         readonly ConcurrentDictionary<int, DateTime> lastWritten = new ConcurrentDictionary<int, DateTime>();
         readonly ConcurrentDictionary<int, bool> completed = new ConcurrentDictionary<int, bool>();
-        readonly ConcurrentDictionary<int, DateTime> copyStarted = new ConcurrentDictionary<int, DateTime>();
+        readonly ConcurrentDictionary<int, (DateTime At, long Rows)> copyStarted = new ConcurrentDictionary<int, (DateTime, long)>();
         int nextActivityId;
 
         public void Post(Action<Cmdlet> write) => items.Add(write);
@@ -84,15 +84,17 @@ namespace BinlogFlusher.Commands
         public void TableProgress(TableProgress progress)
         {
             var id = ActivityId(progress.Target + "/" + progress.Schema + "." + progress.Table);
+            // The copy's own clock, from its first report (shown or throttled): the time left follows the rows this run
+            // copied since then, not rows a resumed run found copied already.
+            var copying = progress.RowsEstimated > 0 ? copyStarted.GetOrAdd(id, _ => (DateTime.UtcNow, progress.RowsCopied)) : ((DateTime At, long Rows)?)null;
             if (!ShouldWrite(id, progress.Completed)) return;
-            // The copy's own clock: the time left follows this table's rows, not the host's.
-            var copying = progress.RowsEstimated > 0 ? copyStarted.GetOrAdd(id, _ => DateTime.UtcNow) : (DateTime?)null;
             var rows = progress.RowsEstimated > 0 ? $"{progress.RowsCopied:N0} of about {progress.RowsEstimated:N0} rows" : $"{progress.RowsCopied:N0} rows";
             var record = new ProgressRecord(id, $"{progress.Schema}.{progress.Table}", $"{progress.Stage}: {rows}")
             {
                 ParentActivityId = ActivityId(progress.Target),
                 PercentComplete = progress.Completed ? 100 : Percent(progress.RowsCopied, progress.RowsEstimated),
-                SecondsRemaining = progress.Completed || copying is null ? -1 : SecondsRemaining(progress.RowsCopied, progress.RowsEstimated, DateTime.UtcNow - copying.Value),
+                SecondsRemaining = progress.Completed || copying is null ? -1
+                    : SecondsRemaining(progress.RowsCopied - copying.Value.Rows, progress.RowsEstimated - copying.Value.Rows, DateTime.UtcNow - copying.Value.At),
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             Post(c => c.WriteProgress(record));

@@ -84,18 +84,21 @@ namespace BinlogFlusher.Commands
 
             public void Outcome(RestoreStep step, RestoreAction action, string message) => dispatcher.Post(() =>
             {
-                // Under -WhatIf the "What if:" lines are the whole answer: no outcome objects for what was not done.
-                if (whatIf) return;
-                cmdlet.WriteObject(OutputObjects.Typed(new RestoreOutcome
+                // Under -WhatIf the "What if:" lines are the answer for what would change: no outcome objects for what
+                // was not done. A conflict is not a change the restore would make, so it is said either way.
+                if (!whatIf)
                 {
-                    HostName = settings.Host,
-                    Port = settings.Port,
-                    Schema = step.Entry.Schema,
-                    Table = step.Entry.Table,
-                    BackupTable = step.Entry.BackupTable,
-                    Action = action,
-                    Message = message,
-                }, "BinlogFlusher.RestoreOutcome"));
+                    cmdlet.WriteObject(OutputObjects.Typed(new RestoreOutcome
+                    {
+                        HostName = settings.Host,
+                        Port = settings.Port,
+                        Schema = step.Entry.Schema,
+                        Table = step.Entry.Table,
+                        BackupTable = step.Entry.BackupTable,
+                        Action = action,
+                        Message = message,
+                    }, "BinlogFlusher.RestoreOutcome"));
+                }
                 if (action == RestoreAction.Conflict)
                     cmdlet.WriteError(ToErrorRecord(new FlushException(FlushErrorKind.RestoreConflict, $"{settings.Target}: {message}"), settings.Target));
             });

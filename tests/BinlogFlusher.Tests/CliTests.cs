@@ -371,7 +371,7 @@ public sealed class CliTests(ReplicaPairFixture servers) : IAsyncLifetime
         {
             Assert.True(again == 0, second.Text);
             Assert.Contains(second.Lines, l => Regex.IsMatch(l, @"^bf_cli\.items\s+AlreadyInPlace"));
-            Assert.Contains("Nothing to restore: every table is in place.", second.Lines);
+            Assert.Single(second.Lines, l => l.EndsWith(": nothing to restore; every table is in place.", StringComparison.Ordinal));
         }
         await AssertTablesIntactAsync();
         Assert.True(await SqlThreadRunningAsync(servers.Replica, servers.IsMariaDb));

@@ -72,6 +72,33 @@ public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifet
     }
 
     [Fact]
+    public async Task ARestoreThatMeetsAConflictSaysSoUnderWhatIfAndKeepsReadOnlyOnWhileTheTwinStands()
+    {
+        var stateFile = Path.Combine(folder, "conflict.json");
+        await FlushProcess.KillAtAsync(servers, folder, stateFile, "Twin", databases: "bf_answers");
+        // The backup is gone from where the record says: the BLACKHOLE twin at the name has nothing to be put back from.
+        var backup = Convert.ToString(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'bf_answers' AND TABLE_NAME LIKE '\\_bfbk\\_%'"))!;
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", $"RENAME TABLE bf_answers.`{backup}` TO bf_answers.moved_away");
+        Assert.Equal(1L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+
+        var whatIf = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -WhatIf", Variables(servers));
+        Assert.Empty(whatIf.Output);
+        Assert.Equal("RestoreConflict,BinlogFlusher.Commands.RestoreBinlogFlushStateCommand", Assert.Single(whatIf.Errors).FullyQualifiedErrorId);
+
+        var restore = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -Confirm:$false", Variables(servers));
+        Assert.Equal("RestoreConflict,BinlogFlusher.Commands.RestoreBinlogFlushStateCommand", Assert.Single(restore.Errors).FullyQualifiedErrorId);
+        // A write into the twin would vanish: read_only stays as the flush set it while the conflict stands.
+        Assert.Equal(1L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+        Assert.Contains(restore.Warnings, w => w.Message.Contains("read_only stays ON", StringComparison.Ordinal));
+
+        // Put it right by hand, as the conflict message says, and the next restore finishes.
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0", "DROP TABLE bf_answers.items", "RENAME TABLE bf_answers.moved_away TO bf_answers.items");
+        var again = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -Confirm:$false", Variables(servers));
+        Assert.Empty(again.Errors);
+        Assert.Equal(0L, Convert.ToInt64(await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT @@GLOBAL.read_only")));
+    }
+
+    [Fact]
     public void WithoutStateFileTheStateFileIsWrittenInTheCurrentPowerShellLocationAsTheHelpSaysReadableByItsOwnerOnly()
     {
         var run = PowerShellRunner.Run(

@@ -142,6 +142,8 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
             "CREATE DATABASE bf_keys",
             "CREATE TABLE bf_keys.gap (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
             "INSERT INTO bf_keys.gap VALUES " + Rows(Enumerable.Range(1, 2500).Concat(Enumerable.Range(1_000_001, 2500)).Select(i => (long)i)),
+            "CREATE TABLE bf_keys.dense_exact (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
+            "INSERT INTO bf_keys.dense_exact VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => (long)i)),
             "CREATE TABLE bf_keys.times_three (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
             "INSERT INTO bf_keys.times_three VALUES " + Rows(Enumerable.Range(1, 3000).Select(i => i * 3L)),
             "CREATE TABLE bf_keys.random_gaps (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB",
@@ -168,6 +170,9 @@ public sealed class FlushTests(ReplicaPairFixture servers) : IAsyncLifetime
         // Dense keys: chunks of exactly 1000 integers, which cannot hold more than 1000 rows.
         Assert.Equal(3, Chunks("unsigned_top"));
         Assert.Equal(0, BoundaryQueries("unsigned_top"));
+        // The last chunk ends at the largest key: a table of exactly three chunks of rows takes three, not a fourth empty one.
+        Assert.Equal(3, Chunks("dense_exact"));
+        Assert.Equal(0, BoundaryQueries("dense_exact"));
         // Evenly gapped and randomly gapped keys: chunks of about 900 rows, as many as dense keys would take (give or
         // take a first chunk sized from the statistics), and at most one boundary query where the statistics were low.
         foreach (var gapped in new[] { "times_three", "random_gaps", "sparse" })

@@ -9,13 +9,13 @@ namespace BinlogFlusher.Tests;
 [Collection(SecondReplicaCollection.Name)]
 public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
 {
-    async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync(bool startReplica = true)
+    async Task<(FlushResult Result, FlushJournal Journal)> FlushWithStartReplicaAsync(bool startReplica = true, WarningListener? listener = null)
     {
         var stateFile = Path.Combine(Path.GetTempPath(), $"bf-channels-{Guid.NewGuid():N}.json");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, StartReplica = startReplica, StateFile = stateFile };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);
-        var result = await new HostFlusher(plan, new WarningListener()).FlushAsync(plan.Candidates, CancellationToken.None);
+        var result = await new HostFlusher(plan, listener ?? new WarningListener()).FlushAsync(plan.Candidates, CancellationToken.None);
         var journal = FlushJournal.Load(stateFile);
         File.Delete(stateFile);
         return (result, journal);
@@ -28,11 +28,15 @@ public sealed class ReplicationChannelTests(ReplicaPairFixture servers)
         await servers.OnPrimaryAsync("CREATE DATABASE bf_shop", "CREATE TABLE bf_shop.items (id INT PRIMARY KEY)", "INSERT INTO bf_shop.items VALUES (1), (2)");
         await ReplicaPairFixture.ExecuteAsync(servers.Replica, servers.Dialect.StopReplicaSqlThread(""));
 
-        var (result, journal) = await FlushWithStartReplicaAsync();
+        var warnings = new WarningListener();
+        var (result, journal) = await FlushWithStartReplicaAsync(listener: warnings);
 
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Empty(journal.ChannelsStoppedByRun);
         Assert.Equal("SqlStopped", result.ReplicationAfter);
+        // Asked to start replication, the run says why it did not, and how to.
+        Assert.Contains(warnings.Warnings, w => w.Contains("the replication SQL thread was stopped before the run, and the StartReplica option starts only what the run stopped: it stays stopped; start it with " +
+                                                          servers.Dialect.StartReplicaSqlThread(""), StringComparison.Ordinal));
         await servers.ResetAsync();
     }
 

@@ -244,6 +244,10 @@ namespace BinlogFlusher.Engine.Flushing
             result.ReplicationAfter = new ServerFacts { Channels = channelsAfter }.ReplicationState;
             // A cron job that forgets to start replication leaves the replica lagging: say so, with the way to start it.
             var leftStopped = channelsAfter.Where(c => !c.SqlRunning && Journal.ChannelsStoppedByRun.Contains(c.Name)).ToList();
+            var stoppedBefore = channelsAfter.Where(c => !c.SqlRunning && !Journal.ChannelsStoppedByRun.Contains(c.Name)).ToList();
+            if (plan.Options.StartReplica && stoppedBefore.Count > 0)
+                listener.Warning($"{Target}: the replication SQL thread was stopped before the run, and {FrontEnd.Of(FlushOption.StartReplica)} starts only what the run stopped: " +
+                                 $"it stays stopped; start it with {string.Join("; ", stoppedBefore.Select(c => Dialect.StartReplicaSqlThread(c.Name)))} when you want it running.");
             if (leftStopped.Count == 0 || diskWatchdog.StoppedRunBecause is not null) return;
             var warning = $"{Target}: the run left the replication SQL thread stopped, so the replica falls behind its source: " +
                           $"start it with {string.Join("; ", leftStopped.Select(c => Dialect.StartReplicaSqlThread(c.Name)))}, or give {FrontEnd.Of(FlushOption.StartReplica)} next time.";
@@ -287,12 +291,12 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>The error, ending with the state the host is in and what to do next.</summary>
         void DescribeFailure(Exception failure, bool putBack)
         {
-            var range = $"the binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot";
+            var range = $"binlog between {result.BinlogStart} and {result.BinlogEnd} holds a partial snapshot";
             var next = failure is OperationCanceledException ? "flush again for a complete one." : "fix the cause, then flush again.";
             result.Error = failure is OperationCanceledException
                 ? "Interrupted" + (putBack ? $"; every table was put back. The {range}: {next}" : $". The {range}.")
                 : Sentence(FlushException.Classify(failure)?.Message ?? $"unexpected error ({failure.GetType().Name}): {failure.Message}") +
-                  (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; {range}: {next}" : $" The {range}.");
+                  (result.BinlogStart is null || failure == lockedOut ? "" : putBack ? $" Every table was put back; the {range}: {next}" : $" The {range}.");
             result.ErrorKind = FlushException.Classify(failure)?.Kind ?? (failure is OperationCanceledException ? FlushErrorKind.Interrupted : FlushErrorKind.Unexpected);
             if (result.ErrorKind == FlushErrorKind.DiskFull)
                 result.Error += $" The binlog may end in a truncated event after {result.BinlogEnd?.ToString() ?? "the last position read"}: check it with mariadb-binlog (mysqlbinlog) before a consumer reads it. " +

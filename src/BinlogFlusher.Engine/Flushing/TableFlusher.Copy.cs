@@ -161,14 +161,13 @@ namespace BinlogFlusher.Engine.Flushing
                 return true;
             }
 
-            /// <summary>The upper key of the chunk after lastKey, or null when it runs to the end.</summary>
+            /// <summary>
+            /// The upper key of the chunk after lastKey: by value, never past the largest key (so even the last chunk is a
+            /// bounded range); by boundary query, null when the chunk runs to the end.
+            /// </summary>
             public async Task<List<object?>?> BoundaryAsync(List<object?>? lastKey, CancellationToken cancellationToken)
             {
-                if (ByValue)
-                {
-                    var upperValue = First(lastKey) + width - 1;
-                    return upperValue < maxKey ? new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], upperValue) } : null;
-                }
+                if (ByValue) return new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], Math.Min(First(lastKey) + width - 1, maxKey)) };
                 return await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false);
             }
 
@@ -178,10 +177,13 @@ namespace BinlogFlusher.Engine.Flushing
             /// </summary>
             public async Task<List<object?>?> CopiedThroughAsync(List<object?>? lastKey, List<object?>? upper, long rows, CancellationToken cancellationToken)
             {
-                if (!ByValue || rows < ChunkRows) return upper;
+                if (!ByValue) return upper;
                 // chunkRows consecutive integers cannot hold more than chunkRows rows: such a chunk copied its whole range.
-                if (upper is not null && Value(upper) - First(lastKey) + 1 <= ChunkRows) return upper;
-                return await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false);
+                var through = rows < ChunkRows || Value(upper!) - First(lastKey) + 1 <= ChunkRows
+                    ? upper!
+                    : (await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false))!;
+                // The largest key copied: the copy is complete, with no empty chunk after it.
+                return Value(through) >= maxKey ? null : through;
             }
 
             /// <summary>The next chunk's width, from the density of the one just copied.</summary>

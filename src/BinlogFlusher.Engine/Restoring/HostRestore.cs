@@ -189,7 +189,8 @@ namespace BinlogFlusher.Engine.Restoring
             var finished = done.ToList();
             await restorer.MarkRestoredAsync(finished.Select(s => s.Entry)).ConfigureAwait(false);
             ReadOnlyOutcome? note = null;
-            if (plan.Steps.Where(s => s.NeedsChange).All(finished.Contains))
+            // A table left in conflict may still be a BLACKHOLE twin at its name: read_only keeps writes out of it.
+            if (plan.Steps.Where(s => s.NeedsChange).All(finished.Contains) && !plan.Steps.Any(s => s.Verdict == RestoreAction.Conflict))
             {
                 if (await ReadOnlyGuard.PutBackAsync(session, CancellationToken.None).ConfigureAwait(false) is { } readOnly)
                     note = new ReadOnlyOutcome(true, $"{Target}: read_only is {readOnly} again, as it was before the flush.");

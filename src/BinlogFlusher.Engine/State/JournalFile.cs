@@ -90,6 +90,7 @@ namespace BinlogFlusher.Engine.State
                     {
                         Journal.WriteJson(buffer);
                         using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
+                        if (stream.Length == 0) OwnerOnly.Restrict(Path);
                         var reserved = stream.Length;
                         // Only into room the file has: a longer journal written part way would leave no valid file at all.
                         if (buffer.Length > reserved) return false;

@@ -1,4 +1,3 @@
-using System.IO;
 using System.Runtime.InteropServices;
 
 namespace BinlogFlusher.Engine.State
@@ -14,11 +13,14 @@ namespace BinlogFlusher.Engine.State
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
         static extern int Chmod(string path, uint mode);
 
+        /// <summary>
+        /// Called on the new, still empty file, before anything is written to it. A file system without Unix modes
+        /// (vfat, some network mounts) refuses: the file is written as that file system allows, not refused.
+        /// </summary>
         public static void Restrict(string path)
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && !RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) return;
-            if (Chmod(path, ReadWriteByOwner) != 0)
-                throw new IOException($"Cannot make '{path}' readable by its owner only (errno {Marshal.GetLastWin32Error()}).");
+            _ = Chmod(path, ReadWriteByOwner);
         }
     }
 }
