@@ -24,6 +24,25 @@ public sealed class OneRunPerHostTests(ReplicaPairFixture servers) : IAsyncLifet
     }
 
     [Fact]
+    public async Task TheRunLockIsFreeTheMomentAFlushOrARestoreReturnsSoTheNextRunStarts()
+    {
+        var options = new Engine.Planning.FlushOptions { Selection = new Engine.Planning.FlushSelection { Databases = new[] { "bf_shop" } }, StateFile = Path.Combine(folder, "first.json") };
+        var plan = await Engine.Planning.HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        var result = await new HostFlusher(plan, new WarningListener()).FlushAsync(plan.Candidates, CancellationToken.None);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        // Not "a moment after the server ends the closed session": now.
+        Assert.True(await ReplicaPairFixture.ScalarAsync(servers.Replica, $"SELECT IS_USED_LOCK('{Engine.State.RunLock.Name}')") is null or DBNull, "the run lock is still held");
+
+        await using (var restore = await Engine.Restoring.HostRestore.OpenAsync(servers.ReplicaSettings, null, CancellationToken.None))
+            await restore.PlanAsync(new Engine.Restoring.RestoreRequest { Discover = true }, CancellationToken.None);
+        Assert.True(await ReplicaPairFixture.ScalarAsync(servers.Replica, $"SELECT IS_USED_LOCK('{Engine.State.RunLock.Name}')") is null or DBNull, "the run lock is still held");
+
+        // The next flush, right away, is not refused.
+        var next = await Engine.Planning.HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(next.Ready, next.RefusalMessage);
+    }
+
+    [Fact]
     public async Task WhileAFlushRunsASecondFlushAndARestoreAreRefusedAndTheFirstCompletes()
     {
         var before = await TableState.ReadAllAsync(servers.Replica, "bf_shop");

@@ -59,14 +59,21 @@ namespace BinlogFlusher.Engine.Flushing
             // Held, idle, for the whole run: a second flush or a restore of this server is refused until the run ends.
             await using var runLock = await ServerSession.OpenAsync(plan.Settings, listener.Verbose, cancellationToken).ConfigureAwait(false);
             await RunLock.AcquireAsync(runLock, cancellationToken).ConfigureAwait(false);
-            journal.ServerStartedAt = await new ServerInspector(runLock).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
-            var context = new FlushContext(plan, file, listener, PhaseReached);
-            await WriteStateFileAsync(context).ConfigureAwait(false);
+            try
+            {
+                journal.ServerStartedAt = await new ServerInspector(runLock).ReadServerStartedAtAsync(cancellationToken).ConfigureAwait(false);
+                var context = new FlushContext(plan, file, listener, PhaseReached);
+                await WriteStateFileAsync(context).ConfigureAwait(false);
 
-            await using var run = new FlushRun(plan, listener, context, result, work);
-            var flushed = await run.RunAsync(cancellationToken).ConfigureAwait(false);
-            JournalWrites = file.Writes;
-            return flushed;
+                await using var run = new FlushRun(plan, listener, context, result, work);
+                var flushed = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+                JournalWrites = file.Writes;
+                return flushed;
+            }
+            finally
+            {
+                await RunLock.ReleaseAsync(runLock).ConfigureAwait(false);
+            }
         }
 
         FlushResult NewResult()

@@ -213,6 +213,10 @@ namespace BinlogFlusher.Engine.Restoring
             return note;
         }
 
-        public ValueTask DisposeAsync() => session.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await RunLock.ReleaseAsync(session).ConfigureAwait(false);
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

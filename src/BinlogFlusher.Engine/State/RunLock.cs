@@ -27,6 +27,22 @@ namespace BinlogFlusher.Engine.State
             throw new FlushException(FlushErrorKind.AlreadyRunning, $"{session.Settings.Target}: {holder} Nothing was changed.");
         }
 
+        /// <summary>
+        /// Gives the lock back as the run ends. Closing the session would too, but the server ends a closed session a
+        /// moment later, and a run started right after this one (the next host's, a script's next step) would be refused.
+        /// </summary>
+        public static async Task ReleaseAsync(ServerSession session)
+        {
+            try
+            {
+                await session.ExecuteAsync($"DO RELEASE_LOCK({SqlText.Literal(Name)})", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (FlushException.Classify(exception) is not null)
+            {
+                // The session is gone (a lost connection, a restarted server): so is the lock.
+            }
+        }
+
         /// <summary>Who holds the lock (a live flush or restore of this server), or null when nobody does.</summary>
         public static async Task<string?> DescribeHolderAsync(ServerSession session, CancellationToken cancellationToken)
         {
