@@ -53,7 +53,7 @@
 .EXAMPLE
     ./build.ps1 Bench --rows 500000 --chunk-sizes 5000,20000
 
-    Runs the throughput benchmark on 500,000 rows, with a sweep of two more chunk sizes (README.md, Performance).
+    Runs the throughput benchmark on 500,000 rows, with a sweep of two more chunk sizes (tests/Benchmarks/README.md).
 #>
 #Requires -Version 5.1
 [CmdletBinding(PositionalBinding = $false)]

@@ -1,103 +1,106 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Sandbox;
 using MySqlConnector;
 
 namespace BinlogFlusher.Benchmarks;
 
-/// <summary>The whole run: a throwaway replica, the large dataset with (a) and (b), the optional chunk-size sweep, then many small tables.</summary>
+/// <summary>
+/// The whole run: a throwaway replica and its datasets, then the key kinds (KeyKindRun), the mixed-shape tables with
+/// (a) and (b), the optional chunk-size sweep and a one-worker profile, then many small tables.
+/// </summary>
 static class Benchmark
 {
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        var chunkSize = options.ChunkSize ?? FlushOptions.DefaultChunkSize;
-        var chunkBytes = options.ChunkBytes ?? FlushOptions.DefaultChunkBytes;
-        var chunking = $"chunks of at most {chunkSize:N0} rows, sized to {Mib(chunkBytes)}";
         Console.WriteLine("BinlogFlusher throughput benchmark");
         Console.WriteLine($"Machine: {Machine()}");
-        Console.WriteLine($"Options: --rows {options.Rows} --tables {options.Tables} --small-tables {options.SmallTables} --small-rows {options.SmallRows} " +
-                          $"--throttle {options.Throttle} --chunk-size {chunkSize} --chunk-bytes {chunkBytes}" + (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
+        Console.WriteLine($"Options: --key-kinds {(options.KeyKinds.Count == 0 ? "none" : string.Join(",", options.KeyKinds.Select(k => k.Name)))} --kind-rows {options.KindRows} " +
+                          $"--rows {options.Rows} --tables {options.Tables} --small-tables {options.SmallTables} --small-rows {options.SmallRows} --rounds {options.Rounds} " +
+                          $"--throttle {options.Throttle} --chunk-size {options.ChunkSize ?? FlushOptions.DefaultChunkSize} --chunk-bytes {options.ChunkBytes ?? FlushOptions.DefaultChunkBytes}" +
+                          (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
 
-        // A buffer pool that holds the whole dataset (about 600 bytes a row on disk, and room to spare), so (a) and (b)
+        // A buffer pool that holds every dataset (about 600 bytes a row on disk, and room to spare), so (a) and (b)
         // measure the binlog path, not the disk; at most a third of the memory, for the two servers and the page cache.
-        var bufferPool = (int)Math.Clamp(options.Rows * 900L / 1048576, 1024, Math.Max(1024, MemoryBytes() / 3 / 1048576));
+        var rows = options.Rows + (long)options.KeyKinds.Count * options.KindRows;
+        var bufferPool = (int)Math.Clamp(rows * 900L / 1048576, 1024, Math.Max(1024, MemoryBytes() / 3 / 1048576));
         await using var pair = await LocalReplicaPair.StartAsync(new LocalReplicaPairOptions
         {
             BufferPoolMegabytes = bufferPool,
             // A redo log that holds the whole build, so the build does not stall on checkpoints.
             ExtraSettings = ["innodb_log_file_size=1G"],
         }, cancellationToken);
-        var settings = new ConnectionSettings(pair.Replica.Host, pair.Replica.Port, pair.Replica.User, pair.Replica.Password);
-        var dataDirectory = Path.GetDirectoryName(pair.ReplicaBinlogPath("x"))!;
-        var replicaProcess = pair.ServerProcessIds[1];
         await using var admin = await Dataset.OpenAsync(pair.Replica, cancellationToken);
         Console.WriteLine($"Server: {pair.Binaries.Version}, local throwaway primary + replica; replica settings: {await ServerSettingsAsync(admin, cancellationToken)}");
         Console.WriteLine();
+        var run = new BenchRun(options, pair, admin);
 
-        // ---- Large tables ----
-        Console.WriteLine($"Building {options.Rows:N0} rows in {options.Tables} tables on the replica (sql_log_bin=0)...");
         var clock = Stopwatch.StartNew();
-        var plan = await Dataset.BuildLargeAsync(pair.Replica, options.Rows, options.Tables, parallel: Environment.ProcessorCount, cancellationToken);
+        await Dataset.PrepareAsync(pair.Replica, cancellationToken);
+        var kinds = await KeyKindRun.BuildAsync(run, cancellationToken);
+        var mixedBytes = options.Rows > 0 ? await BuildMixedAsync(run, cancellationToken) : (long?)null;
+        await Dataset.DropGeneratorAsync(pair.Replica, cancellationToken);
         var buildSeconds = clock.Elapsed.TotalSeconds;
-        var size = await Dataset.SizeAsync(pair.Replica, dataDirectory, Dataset.Schema, cancellationToken);
-        Console.WriteLine($"Built in {buildSeconds:F0} s: {Mib(size.FileBytes)} on disk (.ibd files; InnoDB data {Mib(size.DataBytes)}, indexes {Mib(size.IndexBytes)}).");
-        foreach (var table in plan) Console.WriteLine($"  {table.Table,-14} {table.Rows,12:N0} rows  {table.Shape.Width}");
 
-        var stateDirectory = options.StateDirectory ?? pair.RootDirectory;
-        string StateFile(string name) => Path.Combine(stateDirectory, name + ".json");
+        if (kinds.Count > 0) await KeyKindRun.MeasureAsync(run, kinds, cancellationToken);
+        if (mixedBytes is { } fileBytes) await MixedShapesAsync(run, fileBytes, cancellationToken);
+        if (options.SmallTables > 0) await SmallTablesAsync(run, cancellationToken);
+
+        Console.WriteLine();
+        Console.WriteLine($"Benchmark finished in {total.Elapsed.TotalMinutes:F1} min (dataset build {buildSeconds:F0} s).");
+        return 0;
+    }
+
+    /// <summary>The mixed-shape dataset (<c>--rows</c> in <c>--tables</c> tables of the eight shapes), in schema bench; its bytes on disk.</summary>
+    static async Task<long> BuildMixedAsync(BenchRun run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        Console.WriteLine($"Building {options.Rows:N0} rows in {options.Tables} tables of mixed shapes on the replica (sql_log_bin=0)...");
+        var clock = Stopwatch.StartNew();
+        var plan = await Dataset.BuildLargeAsync(run.Pair.Replica, options.Rows, options.Tables, parallel: Environment.ProcessorCount, cancellationToken);
+        var size = await Dataset.SizeAsync(run.Pair.Replica, run.DataDirectory, Dataset.Schema, cancellationToken);
+        Console.WriteLine($"Built in {clock.Elapsed.TotalSeconds:F0} s: {Mib(size.FileBytes)} on disk (.ibd files; InnoDB data {Mib(size.DataBytes)}, indexes {Mib(size.IndexBytes)}).");
+        foreach (var table in plan) Console.WriteLine($"  {table.Table,-14} {table.Rows,12:N0} rows  {table.Shape.Width}");
+        return size.FileBytes;
+    }
+
+    /// <summary>The mixed-shape tables: rounds of (a) and (b) with the optional sweep, the first flush of a fresh process, the report, and a one-worker profile.</summary>
+    static async Task MixedShapesAsync(BenchRun run, long fileBytes, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        var (chunkSize, chunkBytes) = (run.ChunkSize, run.ChunkBytes);
         var rounds = new List<Round>();
         var sweep = new List<(int Round, WorkerReport Report, BinlogScan Scan)>();
         // Round 0 warms the server (its first copy after the build runs slow, every time) and is not counted.
         for (var round = 0; round <= options.Rounds; round++)
         {
-            // (a) first in odd rounds, (b) first in even ones, so neither always runs on a machine the other just warmed or loaded.
-            ServerLimitResult limit = null!;
-            BinlogScan limitScan = null!;
-            WorkerReport engine = null!;
-            BinlogScan engineScan = null!;
-            IReadOnlyList<(BinlogTransaction Transaction, long Rows)> largest = [];
-            foreach (var engineNow in round % 2 == 1 ? new[] { false, true } : new[] { true, false })
-            {
-                await SettleAsync(admin, cancellationToken);
-                if (!engineNow)
-                {
-                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (a) server limit, one INSERT INTO <blackhole twin> SELECT * per table, {options.Throttle} at a time...");
-                    var (result, start, end) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, options.Throttle, replicaProcess, cancellationToken);
-                    (limit, limitScan) = (result, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, start, end, cancellationToken));
-                }
-                else
-                {
-                    Console.WriteLine($"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}: (b) engine flush (HostPlan + HostFlusher, as Invoke-BinlogFlush), {chunking}, {options.Throttle} at a time, in a worker process...");
-                    engine = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, chunkBytes, StateFile($"bench-state-{round}"), replicaProcess, cancellationToken);
-                    engineScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, engine.Start, engine.End, cancellationToken);
-                    largest = await CountLargestAsync(pair, engineScan, cancellationToken);
-                }
-            }
+            var measured = await run.MeasureRoundAsync(Dataset.Schema, round, $"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}",
+                $"bench-state-{round}", countLargest: true, cancellationToken);
+            var (limit, engine) = (measured.Limit, measured.Engine);
             if (round == 0)
             {
                 Console.WriteLine($"  warm-up, not counted: (a) {limit.Seconds:F2} s; (b) {engine.FlushSeconds:F2} s");
                 continue;
             }
-            rounds.Add(new Round(limit, limitScan, engine, engineScan, largest));
+            rounds.Add(measured);
             Console.WriteLine($"  (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, client CPU {engine.ClientCpuSeconds:F2} s; ratio {rounds[^1].Ratio:F3}; load average {LoadAverage()}");
             // The sweep runs in every round, against that round's (a), in an order that turns round by round.
             foreach (var sweepSize in options.ChunkSweep.Skip(round % Math.Max(1, options.ChunkSweep.Count)).Concat(options.ChunkSweep.Take(round % Math.Max(1, options.ChunkSweep.Count))))
             {
-                await SettleAsync(admin, cancellationToken);
-                var report = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, sweepSize, chunkBytes, StateFile($"bench-state-{round}-{sweepSize}"), replicaProcess, cancellationToken);
-                sweep.Add((round, report, await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, report.Start, report.End, cancellationToken)));
+                await run.SettleAsync(cancellationToken);
+                var report = await run.MeasureEngineAsync(Dataset.Schema, options.Throttle, sweepSize, run.StateFile($"bench-state-{round}-{sweepSize}"), cancellationToken);
+                sweep.Add((round, report, await Binlog.ScanAsync(run.Admin, run.Pair.ReplicaBinlogPath, report.Start, report.End, cancellationToken)));
                 Console.WriteLine($"  (b) chunks of {sweepSize:N0}: {report.FlushSeconds:F2} s, server CPU {report.ServerCpuSeconds:F2} s, client CPU {report.ClientCpuSeconds:F2} s; ratio {Rate(report.Rows, report.FlushSeconds) / Rate(limit.Rows, limit.Seconds):F3}");
             }
         }
         // The rounds' worker flushed the warm-up schema first; this one does not: the first flush in a process, as a
         // PowerShell session's first Invoke-BinlogFlush, compiles the engine's code while it runs.
-        await SettleAsync(admin, cancellationToken);
+        await run.SettleAsync(cancellationToken);
         Console.WriteLine($"(b) once more as the first flush of a fresh process (no warm-up flush before it)...");
-        var cold = await MeasureEngineAsync(pair.Replica, Dataset.Schema, options.Throttle, chunkSize, chunkBytes, StateFile("bench-state-cold"), replicaProcess, cancellationToken, warmUp: false);
+        var cold = await run.MeasureEngineAsync(Dataset.Schema, options.Throttle, chunkSize, run.StateFile("bench-state-cold"), cancellationToken, warmUp: false);
 
         // The round whose ratio is the median stands for the run; every round is listed.
         var median = rounds.OrderBy(r => r.Ratio).ElementAt(rounds.Count / 2);
@@ -106,7 +109,7 @@ static class Benchmark
         var largestRows = median.Largest;
 
         Console.WriteLine();
-        Console.WriteLine($"== Large tables: {options.Tables} tables, {options.Rows:N0} rows, {Mib(size.FileBytes)} on disk, throttle {options.Throttle} ==");
+        Console.WriteLine($"== Large tables: {options.Tables} tables, {options.Rows:N0} rows, {Mib(fileBytes)} on disk, throttle {options.Throttle} ==");
         Console.WriteLine($"Rounds (ratio (b)/(a) in rows/s): {string.Join(", ", rounds.Select(r => $"{r.Ratio:F3} ({r.Limit.Seconds:F2} s / {r.Engine.FlushSeconds:F2} s)"))}; the median round:");
         PrintHeader();
         PrintRow("(a) server limit, INSERT ... SELECT", limitResult.Seconds, limitResult.Rows, limitBinlog, $"{limitBinlog.Largest?.Table}, one statement");
@@ -165,91 +168,57 @@ static class Benchmark
 
         // ---- Where the time of the large tables goes: one worker, so each statement's time is its own ----
         {
-            await SettleAsync(admin, cancellationToken);
+            await run.SettleAsync(cancellationToken);
             Console.WriteLine();
             Console.WriteLine("(a) and (b) once more with one worker (throttle 1), to see where the time goes...");
-            var (serialLimit, _, _) = await MeasureServerLimitAsync(admin, settings, Dataset.Schema, 1, replicaProcess, cancellationToken);
-            await SettleAsync(admin, cancellationToken);
-            var profile = await MeasureEngineAsync(pair.Replica, Dataset.Schema, 1, chunkSize, chunkBytes, StateFile("bench-profile"), replicaProcess, cancellationToken);
+            var (serialLimit, _, _) = await run.MeasureServerLimitAsync(Dataset.Schema, 1, cancellationToken);
+            await run.SettleAsync(cancellationToken);
+            var profile = await run.MeasureEngineAsync(Dataset.Schema, 1, chunkSize, run.StateFile("bench-profile"), cancellationToken);
             Console.WriteLine($"== Large tables, one worker: (a) {serialLimit.Seconds:F2} s (server CPU {serialLimit.ServerCpuSeconds:F2} s); " +
                               $"(b) {profile.FlushSeconds:F2} s (server CPU {profile.ServerCpuSeconds:F2} s, client CPU {profile.ClientCpuSeconds:F2} s); ratio {serialLimit.Seconds / profile.FlushSeconds:F3} ==");
             PrintStatements(profile, perChunk: true);
         }
+    }
 
-        // ---- Many small tables ----
-        if (options.SmallTables > 0)
-        {
-            Console.WriteLine();
-            Console.WriteLine($"Building {options.SmallTables:N0} tables of {options.SmallRows:N0} rows...");
-            clock.Restart();
-            await Dataset.BuildSmallAsync(pair.Replica, options.SmallTables, options.SmallRows, cancellationToken);
-            Console.WriteLine($"Built in {clock.Elapsed.TotalSeconds:F0} s.");
+    /// <summary>Many small tables: (a), (b), and (b) again with one worker, to see where their time goes.</summary>
+    static async Task SmallTablesAsync(BenchRun run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        Console.WriteLine();
+        Console.WriteLine($"Building {options.SmallTables:N0} tables of {options.SmallRows:N0} rows...");
+        var clock = Stopwatch.StartNew();
+        await Dataset.BuildSmallAsync(run.Pair.Replica, options.SmallTables, options.SmallRows, cancellationToken);
+        Console.WriteLine($"Built in {clock.Elapsed.TotalSeconds:F0} s.");
 
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine($"(a) server limit on the small tables, {options.Throttle} at a time...");
-            var (smallLimit, smallStart, smallEnd) = await MeasureServerLimitAsync(admin, settings, Dataset.SmallSchema, options.Throttle, replicaProcess, cancellationToken);
-            var smallLimitScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, smallStart, smallEnd, cancellationToken);
+        await run.SettleAsync(cancellationToken);
+        Console.WriteLine($"(a) server limit on the small tables, {options.Throttle} at a time...");
+        var (smallLimit, smallStart, smallEnd) = await run.MeasureServerLimitAsync(Dataset.SmallSchema, options.Throttle, cancellationToken);
+        var smallLimitScan = await Binlog.ScanAsync(run.Admin, run.Pair.ReplicaBinlogPath, smallStart, smallEnd, cancellationToken);
 
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine($"(b) engine on the small tables, {options.Throttle} at a time...");
-            var small = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, options.Throttle, chunkSize, chunkBytes, StateFile("bench-small-state"), replicaProcess, cancellationToken);
-            var smallScan = await Binlog.ScanAsync(admin, pair.ReplicaBinlogPath, small.Start, small.End, cancellationToken);
+        await run.SettleAsync(cancellationToken);
+        Console.WriteLine($"(b) engine on the small tables, {options.Throttle} at a time...");
+        var small = await run.MeasureEngineAsync(Dataset.SmallSchema, options.Throttle, run.ChunkSize, run.StateFile("bench-small-state"), cancellationToken);
+        var smallScan = await Binlog.ScanAsync(run.Admin, run.Pair.ReplicaBinlogPath, small.Start, small.End, cancellationToken);
 
-            await SettleAsync(admin, cancellationToken);
-            Console.WriteLine("(b) engine on the small tables again, one worker (throttle 1), to see where the time goes...");
-            var profile = await MeasureEngineAsync(pair.Replica, Dataset.SmallSchema, 1, chunkSize, chunkBytes, StateFile("bench-small-profile"), replicaProcess, cancellationToken);
-
-            Console.WriteLine();
-            Console.WriteLine($"== Small tables: {options.SmallTables:N0} tables of {options.SmallRows:N0} rows, throttle {options.Throttle} ==");
-            Console.WriteLine("                                        seconds   tables/s     rows/s  round trips a table");
-            Console.WriteLine($"  (a) server limit, plain statements   {smallLimit.Seconds,8:F1} {options.SmallTables / smallLimit.Seconds,10:F1} {Rate(smallLimit.Rows, smallLimit.Seconds),10:N0} {(double)smallLimit.Statements / options.SmallTables,20:F1}");
-            Console.WriteLine($"  (b) engine                           {small.FlushSeconds,8:F1} {small.Tables / small.FlushSeconds,10:F1} {Rate(small.Rows, small.FlushSeconds),10:N0} {(double)small.Statements.Values.Sum() / small.Tables,20:F1}");
-            Console.WriteLine($"  (b) engine, throttle 1 (the profile) {profile.FlushSeconds,8:F1} {profile.Tables / profile.FlushSeconds,10:F1} {Rate(profile.Rows, profile.FlushSeconds),10:N0} {(double)profile.Statements.Values.Sum() / profile.Tables,20:F1}");
-            Console.WriteLine($"Ratio (b)/(a): {(small.Tables / small.FlushSeconds) / (options.SmallTables / smallLimit.Seconds):F3} in tables/s. Binlog: (a) {Mib(smallLimitScan.Bytes)}, (b) {Mib(smallScan.Bytes)}; largest transaction of (b) {Mib(smallScan.Largest?.Bytes ?? 0)}.");
-            Console.WriteLine($"CPU seconds: (a) server {smallLimit.ServerCpuSeconds:F2}; (b) server {small.ServerCpuSeconds:F2} + client {small.ClientCpuSeconds:F2}.");
-            Console.WriteLine($"Reading the plan (information_schema, once for all tables): {small.PlanSeconds:F2} s in {small.PlanStatements} statements.");
-            PrintMemory(small);
-            PrintStatements(profile, perChunk: false);
-        }
+        await run.SettleAsync(cancellationToken);
+        Console.WriteLine("(b) engine on the small tables again, one worker (throttle 1), to see where the time goes...");
+        var profile = await run.MeasureEngineAsync(Dataset.SmallSchema, 1, run.ChunkSize, run.StateFile("bench-small-profile"), cancellationToken);
 
         Console.WriteLine();
-        Console.WriteLine($"Benchmark finished in {total.Elapsed.TotalMinutes:F1} min (dataset build {buildSeconds:F0} s).");
-        return 0;
+        Console.WriteLine($"== Small tables: {options.SmallTables:N0} tables of {options.SmallRows:N0} rows, throttle {options.Throttle} ==");
+        Console.WriteLine("                                        seconds   tables/s     rows/s  round trips a table");
+        Console.WriteLine($"  (a) server limit, plain statements   {smallLimit.Seconds,8:F1} {options.SmallTables / smallLimit.Seconds,10:F1} {Rate(smallLimit.Rows, smallLimit.Seconds),10:N0} {(double)smallLimit.Statements / options.SmallTables,20:F1}");
+        Console.WriteLine($"  (b) engine                           {small.FlushSeconds,8:F1} {small.Tables / small.FlushSeconds,10:F1} {Rate(small.Rows, small.FlushSeconds),10:N0} {(double)small.Statements.Values.Sum() / small.Tables,20:F1}");
+        Console.WriteLine($"  (b) engine, throttle 1 (the profile) {profile.FlushSeconds,8:F1} {profile.Tables / profile.FlushSeconds,10:F1} {Rate(profile.Rows, profile.FlushSeconds),10:N0} {(double)profile.Statements.Values.Sum() / profile.Tables,20:F1}");
+        Console.WriteLine($"Ratio (b)/(a): {(small.Tables / small.FlushSeconds) / (options.SmallTables / smallLimit.Seconds):F3} in tables/s. Binlog: (a) {Mib(smallLimitScan.Bytes)}, (b) {Mib(smallScan.Bytes)}; largest transaction of (b) {Mib(smallScan.Largest?.Bytes ?? 0)}.");
+        Console.WriteLine($"CPU seconds: (a) server {smallLimit.ServerCpuSeconds:F2}; (b) server {small.ServerCpuSeconds:F2} + client {small.ClientCpuSeconds:F2}.");
+        Console.WriteLine($"Reading the plan (information_schema, once for all tables): {small.PlanSeconds:F2} s in {small.PlanStatements} statements.");
+        PrintMemory(small);
+        PrintStatements(profile, perChunk: false);
     }
 
     /// <summary>A round whose server CPU is above this share of the least for the same work was slowed by the machine.</summary>
     const double DisturbedCpu = 1.25;
-
-    sealed record Round(ServerLimitResult Limit, BinlogScan LimitScan, WorkerReport Engine, BinlogScan EngineScan, IReadOnlyList<(BinlogTransaction Transaction, long Rows)> Largest)
-    {
-        public double Ratio => Rate(Engine.Rows, Engine.FlushSeconds) / Rate(Limit.Rows, Limit.Seconds);
-    }
-
-    /// <summary>Each table's largest transaction of a range, its rows counted by mariadb-binlog (the binlog is purged at the next settle).</summary>
-    static async Task<IReadOnlyList<(BinlogTransaction Transaction, long Rows)>> CountLargestAsync(LocalReplicaPair pair, BinlogScan scan, CancellationToken cancellationToken)
-    {
-        var counted = new List<(BinlogTransaction, long)>();
-        foreach (var group in scan.RowTransactions.GroupBy(t => t.Table))
-        {
-            var largest = group.MaxBy(t => t.Bytes)!;
-            counted.Add((largest, await Binlog.CountRowsAsync(pair.ReplicaBinlogPath(largest.File), largest, cancellationToken)));
-        }
-        return counted;
-    }
-
-    static async Task<(ServerLimitResult Result, BinlogPosition Start, BinlogPosition End)> MeasureServerLimitAsync(MySqlConnection admin, ConnectionSettings settings, string schema, int throttle, int serverProcess, CancellationToken cancellationToken)
-    {
-        var start = await Binlog.PositionAsync(admin, cancellationToken);
-        var cpu = ServerCpu(serverProcess);
-        var result = await ServerLimit.RunAsync(settings, schema, throttle, cancellationToken);
-        result.ServerCpuSeconds = ServerCpu(serverProcess) - cpu;
-        var end = await Binlog.PositionAsync(admin, cancellationToken);
-        return (result, start, end);
-    }
-
-    // The worker measures the server's CPU around FlushAsync itself, the plan read left out.
-    static Task<WorkerReport> MeasureEngineAsync(ServerEndpoint replica, string schema, int throttle, int chunkSize, long chunkBytes, string stateFile, int serverProcess, CancellationToken cancellationToken, bool warmUp = true) =>
-        EngineFlush.RunAsync(replica, schema, throttle, chunkSize, chunkBytes, stateFile, serverProcess, warmUp, cancellationToken);
 
     /// <summary>CPU seconds the server process has used so far (user + system), from /proc.</summary>
     public static double ServerCpu(int processId)
@@ -258,52 +227,13 @@ static class Benchmark
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    /// <summary>
-    /// Between phases: InnoDB writes its dirty pages (the build's, mostly), the binlog moves to a new file and the OS
-    /// writes its page cache, so no phase pays for the one before it.
-    /// </summary>
-    static async Task SettleAsync(MySqlConnection admin, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var before = (await Dataset.QueryAsync(admin, "SELECT @@GLOBAL.innodb_max_dirty_pages_pct, @@GLOBAL.innodb_io_capacity, @@GLOBAL.innodb_io_capacity_max", cancellationToken))[0]
-            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)).ToArray();
-        // Write every dirty page now, fast (the default io_capacity of 200 takes minutes for the build's gigabyte).
-        await Dataset.ExecuteAsync(admin, "SET GLOBAL innodb_io_capacity_max = 50000; SET GLOBAL innodb_io_capacity = 20000; SET GLOBAL innodb_max_dirty_pages_pct = 0", cancellationToken);
-        try
-        {
-            var lowest = long.MaxValue;
-            var stalled = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(60) && stalled.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                var dirty = Convert.ToInt64((await Dataset.QueryAsync(admin, "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'", cancellationToken))[0][1], CultureInfo.InvariantCulture);
-                if (dirty < 500) break;
-                if (dirty < lowest)
-                {
-                    lowest = dirty;
-                    stalled.Restart();
-                }
-                await Task.Delay(200, cancellationToken);
-            }
-        }
-        finally
-        {
-            await Dataset.ExecuteAsync(admin, $"SET GLOBAL innodb_max_dirty_pages_pct = {before[0]}; SET GLOBAL innodb_io_capacity = {before[1]}; SET GLOBAL innodb_io_capacity_max = {before[2]}", cancellationToken);
-        }
-        // A new binlog file for the next phase; the ones before it are scanned already: purged, so a long run does not fill the disk.
-        await Dataset.ExecuteAsync(admin, "FLUSH BINARY LOGS", cancellationToken);
-        var current = await Binlog.PositionAsync(admin, cancellationToken);
-        await Dataset.ExecuteAsync(admin, $"PURGE BINARY LOGS TO '{current.File}'", cancellationToken);
-        using (var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }))
-            if (sync is not null) await sync.WaitForExitAsync(cancellationToken);
-    }
-
     static void PrintHeader() =>
         Console.WriteLine("                                        seconds       rows/s   binlog MiB   binlog MiB/s  transactions  largest transaction");
 
     static void PrintRow(string name, double seconds, long rows, BinlogScan scan, string largest) =>
         Console.WriteLine($"  {name,-36} {seconds,8:F1} {Rate(rows, seconds),12:N0} {scan.Bytes / 1048576.0,12:F1} {scan.Bytes / 1048576.0 / seconds,14:F1} {scan.RowTransactions.Count(),13:N0}  {Mib(scan.Largest?.Bytes ?? 0)} ({largest})");
 
-    static void PrintMemory(WorkerReport report) =>
+    public static void PrintMemory(WorkerReport report) =>
         Console.WriteLine($"Client process (b): peak working set {Mib(report.PeakWorkingSetBytes)} (at start {Mib(report.StartWorkingSetBytes)}), managed heap peak {Mib(report.PeakManagedHeapBytes)}, " +
                           $"allocated {Mib(report.AllocatedBytes)} in all, GCs gen0/1/2 {report.Gen0}/{report.Gen1}/{report.Gen2}.");
 
@@ -344,15 +274,15 @@ static class Benchmark
         return $"{Environment.ProcessorCount} cores ({cpu}), {memory}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
     }
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    static double Median(IEnumerable<double> values)
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToList();
         return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    static double Rate(long count, double seconds) => seconds <= 0 ? 0 : count / seconds;
+    public static double Rate(long count, double seconds) => seconds <= 0 ? 0 : count / seconds;
 
     public static string Mib(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F2} GiB" : $"{bytes / 1048576.0:F1} MiB";
 }

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace BinlogFlusher.Benchmarks;
+
+/// <summary>
+/// The key kinds (--key-kinds): each kind's dataset in a schema of its own, then rounds of (a) and (b) on every kind.
+/// A round measures every kind, in an order that turns round by round, so a spell of load on the machine falls on the
+/// kinds alike; round 0 warms each kind's tables and is not counted. One line a kind sums the run up.
+/// </summary>
+static class KeyKindRun
+{
+    /// <summary>A kind's dataset as built: its tables, their rows and bytes on disk.</summary>
+    public sealed record Built(KeyKind Kind, IReadOnlyList<(string Table, TableShape Shape, long Rows)> Plan, long FileBytes)
+    {
+        public long Rows => Plan.Sum(t => t.Rows);
+    }
+
+    public static async Task<IReadOnlyList<Built>> BuildAsync(BenchRun run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        if (options.KeyKinds.Count == 0) return [];
+        Console.WriteLine($"Building the key kinds on the replica (sql_log_bin=0): {options.KindRows:N0} rows a kind, in tables " +
+                          string.Join(", ", Dataset.KindTables.Select(t => $"{t.Table} ({t.Payload.Width})")) + "...");
+        var built = new List<Built>();
+        foreach (var kind in options.KeyKinds)
+        {
+            var clock = Stopwatch.StartNew();
+            var plan = await Dataset.BuildKeyKindAsync(run.Pair.Replica, kind, options.KindRows, parallel: Environment.ProcessorCount, cancellationToken);
+            var size = await Dataset.SizeAsync(run.Pair.Replica, run.DataDirectory, kind.Schema, cancellationToken);
+            Console.WriteLine($"  {kind.Schema,-16} {Benchmark.Mib(size.FileBytes),10} on disk, built in {clock.Elapsed.TotalSeconds,3:F0} s: {kind.Description}");
+            built.Add(new Built(kind, plan, size.FileBytes));
+        }
+        Console.WriteLine();
+        return built;
+    }
+
+    public static async Task MeasureAsync(BenchRun run, IReadOnlyList<Built> kinds, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        var rounds = kinds.ToDictionary(k => k.Kind, _ => new List<Round>());
+        for (var round = 0; round <= options.Rounds; round++)
+        {
+            foreach (var built in kinds.Skip(round % kinds.Count).Concat(kinds.Take(round % kinds.Count)))
+            {
+                var kind = built.Kind;
+                var label = $"Round {round} of {options.Rounds}{(round == 0 ? " (warm-up)" : "")}, key kind {kind.Name}";
+                // mariadb-binlog counts the rows of the largest transactions in the first counted round only: it takes
+                // seconds, and the chunks come out the same in every round (the same rows, the same statistics).
+                var measured = await run.MeasureRoundAsync(kind.Schema, round, label, $"bench-{kind.Name}-state-{round}", countLargest: round == 1, cancellationToken);
+                var (limit, engine) = (measured.Limit, measured.Engine);
+                if (round == 0)
+                {
+                    Console.WriteLine($"  warm-up, not counted: (a) {limit.Seconds:F2} s; (b) {engine.FlushSeconds:F2} s");
+                    continue;
+                }
+                rounds[kind].Add(measured);
+                Console.WriteLine($"  {kind.Name}: (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, " +
+                                  $"client CPU {engine.ClientCpuSeconds:F2} s, {engine.TableTimings.Sum(t => t.Chunks)} chunks; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"== Key kinds: {options.KindRows:N0} rows in {Dataset.KindTables.Count} tables a kind, throttle {options.Throttle}, {run.Chunking}; " +
+                          $"rows/s of the median round (by ratio (b)/(a)) of {options.Rounds}; CPU ratio = (a) server CPU / (b) server + client CPU, median ==");
+        foreach (var built in kinds) Console.WriteLine(Summary(run, built, rounds[built.Kind]));
+    }
+
+    /// <summary>One line a kind: the median round's rates and ratio, the spread, the work ratio, the chunks, the largest transaction and the client's memory.</summary>
+    static string Summary(BenchRun run, Built built, IReadOnlyList<Round> rounds)
+    {
+        var median = rounds.OrderBy(r => r.Ratio).ElementAt(rounds.Count / 2);
+        var mostRows = rounds.SelectMany(r => r.Largest).Select(l => l.Rows).DefaultIfEmpty().Max();
+        var largestBytes = rounds.Max(r => r.EngineScan.Largest?.Bytes ?? 0);
+        var peak = rounds.Max(r => r.Engine.PeakWorkingSetBytes);
+        // Each side copies every row of the kind every round; anything else is a bug to see at once.
+        var wrongRows = rounds.Where(r => r.Engine.Rows != built.Rows || r.Limit.Rows != built.Rows).ToList();
+        return $"key kind {built.Kind.Name,-10}: engine {Benchmark.Rate(median.Engine.Rows, median.Engine.FlushSeconds):N0} rows/s, " +
+               $"server limit {Benchmark.Rate(median.Limit.Rows, median.Limit.Seconds):N0} rows/s, ratio {median.Ratio:F2} (median of {rounds.Count}; " +
+               $"rounds {rounds.Min(r => r.Ratio):F2}-{rounds.Max(r => r.Ratio):F2}; CPU ratio {Benchmark.Median(rounds.Select(r => r.CpuRatio)):F2}); " +
+               $"{median.Engine.TableTimings.Sum(t => t.Chunks)} chunks, most rows in a transaction {mostRows:N0}{(mostRows > run.ChunkSize ? " (OVER the chunk size)" : "")}, " +
+               $"largest transaction {Benchmark.Mib(largestBytes)}; client peak {Benchmark.Mib(peak)}" +
+               (wrongRows.Count == 0 ? "" : $"; ROWS WRONG in {wrongRows.Count} rounds: (a) {string.Join("/", wrongRows.Select(r => r.Limit.Rows))}, (b) {string.Join("/", wrongRows.Select(r => r.Engine.Rows))} of {built.Rows:N0}");
+    }
+}
