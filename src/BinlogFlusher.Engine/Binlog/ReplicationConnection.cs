@@ -113,7 +113,14 @@ namespace BinlogFlusher.Engine.Binlog
                 reply = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
             }
             if (reply.Length > 0 && reply[0] == 0x01) throw UnsupportedPlugin(handshake.AuthPlugin == NativePassword.PluginName ? "caching_sha2_password" : handshake.AuthPlugin);
-            ExpectOk(reply, $"Cannot log in to {settings.Target} as {settings.CredentialsText} to read its binlog");
+            try
+            {
+                ExpectOk(reply, $"Cannot log in to {settings.Target} as {settings.CredentialsText} to read its binlog");
+            }
+            catch (BinlogReaderException e) when (e.ServerErrorCode != 0)
+            {
+                throw new BinlogReaderException(e.Message + " " + settings.WhatToCheck, e.ServerErrorCode, e);
+            }
         }
 
         BinlogReaderException UnsupportedPlugin(string plugin) => new(
@@ -171,7 +178,16 @@ namespace BinlogFlusher.Engine.Binlog
             AddUInt(body, 0, 4); // replication rank
             AddUInt(body, 0, 4); // master id
             await SendCommandAsync(ComRegisterSlave, body.ToArray(), cancellationToken).ConfigureAwait(false);
-            ExpectOk(await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false), $"{settings.Target} refused to register the binlog reader as a replica (server id {serverId})");
+            var reply = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ExpectOk(reply, $"{settings.Target} refused to register the binlog reader as a replica (server id {serverId})");
+            }
+            catch (BinlogReaderException e) when (e.ServerErrorCode is 1045 or 1227)
+            {
+                // MariaDB answers a missing privilege here with 1045 (access denied), MySQL with 1227.
+                throw new BinlogReaderException($"{e.Message} The account {settings.User} cannot read binlogs: GRANT REPLICATION SLAVE ON *.* TO the account.", e.ServerErrorCode, e);
+            }
         }
 
         /// <summary>COM_BINLOG_DUMP from (file, position); the events follow as packets (see <see cref="ReadEventAsync"/>).</summary>
@@ -221,7 +237,6 @@ namespace BinlogFlusher.Engine.Binlog
             var message = reader.Rest();
             var hint = code switch
             {
-                1227 or 1045 when message.IndexOf("REPLICATION", StringComparison.OrdinalIgnoreCase) >= 0 => " Grant the account REPLICATION SLAVE (GRANT REPLICATION SLAVE ON *.* TO ...).",
                 1236 => " Check that the start coordinates name a binlog file the server still has (SHOW BINARY LOGS) and a position at an event's start.",
                 _ => "",
             };
