@@ -217,6 +217,58 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
     }
 
     [Fact]
+    public async Task ARangeAcrossARotateIsFollowedIntoTheNextFileAndWithoutAnEndToTheEndOfTheBinlog()
+    {
+        await servers.ResetAsync();
+        try
+        {
+            await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", "CREATE TABLE bf_reader.t (id INT PRIMARY KEY)");
+            var start = await PrimaryPositionAsync();
+            await servers.OnPrimaryAsync("INSERT INTO bf_reader.t VALUES (1), (2)", "FLUSH BINARY LOGS", "INSERT INTO bf_reader.t VALUES (3)");
+            var end = await PrimaryPositionAsync();
+            Assert.NotEqual(start.File, end.File);
+            await servers.OnPrimaryAsync("INSERT INTO bf_reader.t VALUES (4)");
+
+            var bounded = await ReadAllAsync(PrimarySettings, start, end);
+            var unbounded = new List<BinlogEvent>();
+            await foreach (var binlogEvent in BinlogReader.ReadAsync(PrimarySettings, start, null, CancellationToken.None)) unbounded.Add(binlogEvent);
+
+            static List<string> Keys(List<BinlogEvent> events) => events.OfType<WriteRowsEvent>().SelectMany(w => w.Rows.Select(r => w.File + " " + r[0])).ToList();
+            Assert.Equal(new[] { $"{start.File} 1", $"{start.File} 2", $"{end.File} 3" }, Keys(bounded));
+            Assert.Equal(new[] { $"{start.File} 1", $"{start.File} 2", $"{end.File} 3", $"{end.File} 4" }, Keys(unbounded));
+            Assert.Contains(bounded, e => e is RotateEvent { IsArtificial: false } rotate && rotate.NextFile == end.File && rotate.NextPosition == 4);
+        }
+        finally
+        {
+            await servers.ResetAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnAccountOfAnotherAuthenticationPluginIsToldWhichPluginAndWhatToDo()
+    {
+        await servers.ResetAsync();
+        var installed = await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'") is not 0L;
+        try
+        {
+            await ReplicaPairFixture.ExecuteAsync(servers.Primary, "SET SESSION sql_log_bin = 0", installed ? "DO 0" : "INSTALL SONAME 'auth_ed25519'",
+                "CREATE USER 'bf_test_ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('Ed-pass1')", "GRANT REPLICATION SLAVE ON *.* TO 'bf_test_ed'@'%'");
+            var start = await PrimaryPositionAsync();
+            var settings = new ConnectionSettings(servers.Primary.Host, servers.Primary.Port, "bf_test_ed", "Ed-pass1");
+
+            var error = await Assert.ThrowsAsync<BinlogReaderException>(() => ReadAllAsync(settings, start, start));
+
+            Assert.Contains("authenticates with client_ed25519", error.Message, StringComparison.Ordinal);
+            Assert.Contains("mysql_native_password", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await servers.ResetAsync();
+            if (!installed) await ReplicaPairFixture.ExecuteAsync(servers.Primary, "UNINSTALL SONAME 'auth_ed25519'");
+        }
+    }
+
+    [Fact]
     public async Task AnUnreachableServerIsNamedInTheError()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
