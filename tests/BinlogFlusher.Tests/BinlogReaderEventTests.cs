@@ -97,4 +97,23 @@ public sealed class BinlogReaderEventTests
         Assert.Equal(new object?[] { -2L, null, -0.05m, null }, write.Rows[1]);
         Assert.Equal(600 - write.Header.EventSize, write.Position);
     }
+
+    [Fact]
+    public async Task APayloadOf16MiBOrMoreTravelsInContinuationPackets()
+    {
+        var payload = new byte[PacketChannel.MaxPacketPayload * 2 + 10];
+        new Random(7).NextBytes(payload);
+        var wire = new MemoryStream();
+        await new PacketChannel(wire).WritePayloadAsync(payload, CancellationToken.None);
+        await new PacketChannel(wire).WritePayloadAsync(new byte[PacketChannel.MaxPacketPayload], CancellationToken.None);
+
+        // Three packets (16 MiB - 1, 16 MiB - 1, 10 bytes) with sequence ids 0, 1, 2; then a full packet and an empty one.
+        Assert.Equal(payload.Length + 3 * 4 + PacketChannel.MaxPacketPayload + 2 * 4, wire.Length);
+        Assert.Equal(new byte[] { 0xFF, 0xFF, 0xFF, 0 }, wire.GetBuffer()[..4]);
+        Assert.Equal(new byte[] { 10, 0, 0, 2 }, wire.GetBuffer()[(2 * (PacketChannel.MaxPacketPayload + 4))..(2 * (PacketChannel.MaxPacketPayload + 4) + 4)]);
+        wire.Position = 0;
+        var reader = new PacketChannel(wire);
+        Assert.Equal(payload, await reader.ReadPayloadAsync(CancellationToken.None));
+        Assert.Equal(PacketChannel.MaxPacketPayload, (await reader.ReadPayloadAsync(CancellationToken.None)).Length);
+    }
 }

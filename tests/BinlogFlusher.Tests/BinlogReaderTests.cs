@@ -269,6 +269,36 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
     }
 
     [Fact]
+    public async Task CancellingStopsTheReadAndClosesTheConnection()
+    {
+        await servers.ResetAsync();
+        try
+        {
+            await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", "CREATE TABLE bf_reader.t (id INT PRIMARY KEY)");
+            var start = await PrimaryPositionAsync();
+            await servers.OnPrimaryAsync("INSERT INTO bf_reader.t VALUES (1)", "INSERT INTO bf_reader.t VALUES (2)");
+            using var cancel = new CancellationTokenSource();
+            var read = 0;
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var binlogEvent in BinlogReader.ReadAsync(PrimarySettings, start, null, cancel.Token))
+                    if (++read == 3) cancel.Cancel();
+            });
+
+            Assert.Equal(3, read);
+            object? dumps = null;
+            for (var wait = 0; wait < 50 && dumps is not 1L; wait++, await Task.Delay(100))
+                dumps = await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+            Assert.Equal(1L, dumps); // the replica's own: the server noticed the reader leave
+        }
+        finally
+        {
+            await servers.ResetAsync();
+        }
+    }
+
+    [Fact]
     public async Task AnUnreachableServerIsNamedInTheError()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

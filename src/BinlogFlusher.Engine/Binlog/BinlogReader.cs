@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Server;
 
@@ -51,6 +52,8 @@ namespace BinlogFlusher.Engine.Binlog
             if (string.IsNullOrEmpty(start.File)) throw new ArgumentException("The start coordinates name no binlog file.", nameof(start));
             if (start.Position < 4 || start.Position > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(start), start.Position, "COM_BINLOG_DUMP starts at a position from 4 to 4 GiB.");
             using var connection = await ReplicationConnection.OpenAsync(settings, cancellationToken).ConfigureAwait(false);
+            // A socket read does not always watch the token (.NET Framework's does not): closing the connection ends it.
+            using var closeOnCancel = cancellationToken.Register(connection.Dispose);
             await connection.ExecuteAsync("SET @master_binlog_checksum = @@global.binlog_checksum, @source_binlog_checksum = @@global.binlog_checksum", cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync("SET @mariadb_slave_capability = " + MariaDbCapabilityGtid, cancellationToken).ConfigureAwait(false);
             var checksum = await connection.ScalarAsync("SELECT @master_binlog_checksum", cancellationToken).ConfigureAwait(false);
@@ -60,12 +63,25 @@ namespace BinlogFlusher.Engine.Binlog
             var decoder = new EventDecoder(start.File, string.Equals(checksum, "CRC32", StringComparison.OrdinalIgnoreCase) ? (byte)1 : (byte)0);
             while (true)
             {
-                var packet = await connection.ReadEventAsync(cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                var packet = await ReadEventAsync(connection, cancellationToken).ConfigureAwait(false);
                 if (packet is null) yield break;
                 var binlogEvent = decoder.Decode(packet, 1, packet.Length - 1);
                 BytesRead += binlogEvent.Header.EventSize;
                 if (end is not null && !binlogEvent.IsArtificial && IsAtOrPast(binlogEvent, end)) yield break;
                 yield return binlogEvent;
+            }
+        }
+
+        static async Task<byte[]?> ReadEventAsync(ReplicationConnection connection, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await connection.ReadEventAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                throw new OperationCanceledException("The binlog read was cancelled.", e, cancellationToken);
             }
         }
 
