@@ -11,8 +11,8 @@ namespace BinlogFlusher.Engine.Binlog
 {
     /// <summary>
     /// A connection of our own to a server, speaking the client/server protocol directly (MySqlConnector cannot send
-    /// COM_REGISTER_SLAVE or COM_BINLOG_DUMP): handshake v10, mysql_native_password (also after an auth switch), simple
-    /// queries, then the binlog dump's stream of event packets.
+    /// COM_REGISTER_SLAVE or COM_BINLOG_DUMP): handshake v10, mysql_native_password and
+    /// caching_sha2_password (fast, or full over RSA; either also after an auth switch), simple queries, then the binlog dump's stream of event packets.
     /// </summary>
     internal sealed class ReplicationConnection : IDisposable
     {
@@ -87,7 +87,9 @@ namespace BinlogFlusher.Engine.Binlog
             ServerVersion = handshake.ServerVersion;
             var capabilities = ClientLongPassword | ClientLongFlag | ClientProtocol41 | ClientTransactions | ClientSecureConnection | ClientMultiResults | ClientPluginAuth;
             if ((handshake.Capabilities & ClientPluginAuthLenencData) != 0) capabilities |= ClientPluginAuthLenencData;
-            var authResponse = NativePassword.Scramble(settings.Password, handshake.Scramble);
+            var plugin = handshake.AuthPlugin == CachingSha2Password.PluginName ? CachingSha2Password.PluginName : NativePassword.PluginName;
+            var nonce = handshake.Scramble;
+            var authResponse = AuthResponse(plugin, nonce);
 
             var response = new List<byte>();
             AddUInt(response, capabilities, 4);
@@ -98,21 +100,21 @@ namespace BinlogFlusher.Engine.Binlog
             if ((capabilities & ClientPluginAuthLenencData) != 0) AddLengthEncoded(response, (ulong)authResponse.Length);
             else response.Add((byte)authResponse.Length);
             response.AddRange(authResponse);
-            AddNulTerminated(response, NativePassword.PluginName);
+            AddNulTerminated(response, plugin);
             await channel.WritePayloadAsync(response.ToArray(), cancellationToken).ConfigureAwait(false);
 
             var reply = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
             if (reply.Length > 0 && reply[0] == 0xFE)
             {
                 var reader = new ByteReader(reply, 1, reply.Length);
-                var plugin = reader.NulTerminated();
-                if (plugin != NativePassword.PluginName) throw UnsupportedPlugin(plugin);
-                var scramble = reader.Bytes(reader.Remaining);
-                if (scramble.Length > 0 && scramble[scramble.Length - 1] == 0) Array.Resize(ref scramble, scramble.Length - 1);
-                await channel.WritePayloadAsync(NativePassword.Scramble(settings.Password, scramble), cancellationToken).ConfigureAwait(false);
+                plugin = reader.NulTerminated();
+                nonce = reader.Bytes(reader.Remaining);
+                if (nonce.Length > 0 && nonce[nonce.Length - 1] == 0) Array.Resize(ref nonce, nonce.Length - 1);
+                await channel.WritePayloadAsync(AuthResponse(plugin, nonce), cancellationToken).ConfigureAwait(false);
                 reply = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
             }
-            if (reply.Length > 0 && reply[0] == 0x01) throw UnsupportedPlugin(handshake.AuthPlugin == NativePassword.PluginName ? "caching_sha2_password" : handshake.AuthPlugin);
+            if (plugin == CachingSha2Password.PluginName && reply.Length == 2 && reply[0] == CachingSha2Password.MoreData)
+                reply = await CachingSha2ResultAsync(reply[1], nonce, cancellationToken).ConfigureAwait(false);
             try
             {
                 ExpectOk(reply, $"Cannot log in to {settings.Target} as {settings.CredentialsText} to read its binlog");
@@ -123,9 +125,31 @@ namespace BinlogFlusher.Engine.Binlog
             }
         }
 
+        byte[] AuthResponse(string plugin, byte[] nonce) => plugin switch
+        {
+            NativePassword.PluginName => NativePassword.Scramble(settings.Password, nonce),
+            CachingSha2Password.PluginName => CachingSha2Password.Scramble(settings.Password, nonce),
+            _ => throw UnsupportedPlugin(plugin),
+        };
+
+        /// <summary>After the scramble: fast authentication succeeded (the OK follows), or full authentication over RSA with the server's public key.</summary>
+        async Task<byte[]> CachingSha2ResultAsync(byte result, byte[] nonce, CancellationToken cancellationToken)
+        {
+            if (result == CachingSha2Password.FastAuthSuccess) return await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            if (result != CachingSha2Password.PerformFullAuthentication)
+                throw new BinlogReaderException($"{settings.Target} answered caching_sha2_password with 0x{result:X2}, neither fast authentication success (3) nor full authentication (4).");
+            await channel.WritePayloadAsync(new[] { CachingSha2Password.RequestPublicKey }, cancellationToken).ConfigureAwait(false);
+            var key = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            if (key.Length > 0 && key[0] == 0xFF) return key;
+            if (key.Length < 2 || key[0] != CachingSha2Password.MoreData) throw new BinlogReaderException($"{settings.Target} sent no RSA public key for caching_sha2_password's full authentication.");
+            var pem = Encoding.ASCII.GetString(key, 1, key.Length - 1);
+            await channel.WritePayloadAsync(CachingSha2Password.EncryptPassword(settings.Password, nonce, pem), cancellationToken).ConfigureAwait(false);
+            return await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         BinlogReaderException UnsupportedPlugin(string plugin) => new(
-            $"The account {settings.User}@{settings.Target} authenticates with {plugin}, and the binlog reader speaks only mysql_native_password. "
-            + $"Read the binlog as an account with mysql_native_password (ALTER USER ... IDENTIFIED WITH mysql_native_password BY '...', on MariaDB IDENTIFIED VIA mysql_native_password USING PASSWORD('...')).");
+            $"The account {settings.User}@{settings.Target} authenticates with {plugin}, and the binlog reader speaks only mysql_native_password and caching_sha2_password. "
+            + $"Read the binlog as an account with one of those (ALTER USER ... IDENTIFIED WITH mysql_native_password BY '...', on MariaDB IDENTIFIED VIA mysql_native_password USING PASSWORD('...')).");
 
         /// <summary>A statement that returns no rows (SET ...).</summary>
         public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
