@@ -151,6 +151,36 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
     }
 
     [Fact]
+    public async Task MariaDbCompressedEventsAreReadLikeTheOthers()
+    {
+        if (!servers.IsMariaDb) return;
+        await servers.ResetAsync();
+        var compress = await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT @@global.log_bin_compress");
+        var minimum = await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT @@global.log_bin_compress_min_len");
+        try
+        {
+            await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", "CREATE TABLE bf_reader.t (id INT PRIMARY KEY, note VARCHAR(100), amount DECIMAL(8,2))");
+            await ReplicaPairFixture.ExecuteAsync(servers.Primary, "SET GLOBAL log_bin_compress = ON", "SET GLOBAL log_bin_compress_min_len = 10");
+            var start = await PrimaryPositionAsync();
+            await servers.OnPrimaryAsync("INSERT INTO bf_reader.t VALUES (1, REPEAT('compressible ', 7), -1.25), (2, NULL, 3.50)", "ALTER TABLE bf_reader.t COMMENT 'a statement long enough to be compressed'");
+            var end = await PrimaryPositionAsync();
+
+            var events = await ReadAllAsync(PrimarySettings, start, end);
+
+            var write = Assert.Single(events.OfType<WriteRowsEvent>());
+            Assert.Equal(BinlogEventType.MariaDbWriteRowsCompressedV1, write.Type);
+            Assert.Equal(new object?[] { 1L, string.Concat(Enumerable.Repeat("compressible ", 7)), -1.25m }, write.Rows[0].Select(v => v is byte[] b ? Encoding.UTF8.GetString(b) : v));
+            Assert.Equal(new object?[] { 2L, null, 3.50m }, write.Rows[1]);
+            Assert.Contains(events, e => e is QueryEvent { Type: BinlogEventType.MariaDbQueryCompressed, Statement: "ALTER TABLE bf_reader.t COMMENT 'a statement long enough to be compressed'" });
+        }
+        finally
+        {
+            await ReplicaPairFixture.ExecuteAsync(servers.Primary, $"SET GLOBAL log_bin_compress = {compress}", $"SET GLOBAL log_bin_compress_min_len = {minimum}");
+            await servers.ResetAsync();
+        }
+    }
+
+    [Fact]
     public async Task ARangeOfManyRowsIsReadWhole()
     {
         // BINLOGFLUSHER_READER_MB makes the range bigger to measure the reader's throughput (reported in the test output).

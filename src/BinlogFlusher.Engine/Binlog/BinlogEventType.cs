@@ -23,5 +23,12 @@ namespace BinlogFlusher.Engine.Binlog
         MariaDbBinlogCheckpoint = 161,
         MariaDbGtid = 162,
         MariaDbGtidList = 163,
+        MariaDbQueryCompressed = 165,
+        MariaDbWriteRowsCompressedV1 = 166,
+        MariaDbUpdateRowsCompressedV1 = 167,
+        MariaDbDeleteRowsCompressedV1 = 168,
+        MariaDbWriteRowsCompressed = 169,
+        MariaDbUpdateRowsCompressed = 170,
+        MariaDbDeleteRowsCompressed = 171,
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
 
 namespace BinlogFlusher.Engine.Binlog
 {
@@ -47,10 +48,11 @@ namespace BinlogFlusher.Engine.Binlog
             return header.Type switch
             {
                 BinlogEventType.Rotate => DecodeRotate(header, body),
-                BinlogEventType.Query => DecodeQuery(header, body),
+                BinlogEventType.Query or BinlogEventType.MariaDbQueryCompressed => DecodeQuery(header, body),
                 BinlogEventType.Xid => new XidEvent(header, File, body.UInt(8)),
                 BinlogEventType.TableMap => DecodeTableMap(header, body),
-                BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2 => DecodeWriteRows(header, body),
+                BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2
+                    or BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed => DecodeWriteRows(header, body),
                 BinlogEventType.Gtid => DecodeMySqlGtid(header, body),
                 BinlogEventType.MariaDbGtid => DecodeMariaDbGtid(header, body),
                 _ => new BinlogEvent(header, File),
@@ -94,7 +96,7 @@ namespace BinlogFlusher.Engine.Binlog
 
         QueryEvent DecodeQuery(EventHeader header, ByteReader body)
         {
-            var postHeader = PostHeader(BinlogEventType.Query, 13);
+            var postHeader = PostHeader(header.Type, 13);
             var start = body.Offset;
             body.Skip(8); // thread id, execution time
             var schemaLength = body.Byte();
@@ -104,7 +106,8 @@ namespace BinlogFlusher.Engine.Binlog
             body.Skip(statusLength);
             var schema = body.Text(schemaLength);
             body.Skip(1);
-            return new QueryEvent(header, File, schema, body.Rest(), errorCode);
+            var statement = header.Type == BinlogEventType.MariaDbQueryCompressed ? Encoding.UTF8.GetString(MariaDbCompression.Uncompress(ref body)) : body.Rest();
+            return new QueryEvent(header, File, schema, statement, errorCode);
         }
 
         ulong TableId(ref ByteReader body, BinlogEventType type, int usual)
@@ -140,9 +143,11 @@ namespace BinlogFlusher.Engine.Binlog
 
         WriteRowsEvent DecodeWriteRows(EventHeader header, ByteReader body)
         {
-            var tableId = TableId(ref body, header.Type, header.Type == BinlogEventType.WriteRowsV2 ? 10 : 8);
+            var version2 = header.Type is BinlogEventType.WriteRowsV2 or BinlogEventType.MariaDbWriteRowsCompressed;
+            var postHeader = PostHeader(header.Type, version2 ? 10 : 8);
+            var tableId = body.UInt(postHeader == 6 ? 4 : 6);
             body.Skip(2); // flags
-            if (header.Type == BinlogEventType.WriteRowsV2)
+            if (postHeader >= 10)
             {
                 var extraLength = body.UInt16();
                 body.Skip(Math.Max(0, extraLength - 2));
@@ -159,6 +164,11 @@ namespace BinlogFlusher.Engine.Binlog
             {
                 present[i] = (presentBits[i / 8] & (1 << (i % 8))) != 0;
                 if (present[i]) presentCount++;
+            }
+            if (header.Type is BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed)
+            {
+                var uncompressed = MariaDbCompression.Uncompress(ref body);
+                body = new ByteReader(uncompressed, 0, uncompressed.Length);
             }
             var rows = new List<object?[]>();
             var nullBytes = (presentCount + 7) / 8;

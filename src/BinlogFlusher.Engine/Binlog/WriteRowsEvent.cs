@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace BinlogFlusher.Engine.Binlog
 {
     /// <summary>
-    /// WRITE_ROWS_EVENT, v1 (MariaDB, type 23) or v2 (MySQL, type 30): inserted rows of the table <see cref="Table"/> maps.
+    /// WRITE_ROWS_EVENT, v1 (MariaDB, type 23) or v2 (MySQL, type 30), or MariaDB's compressed forms (166, 169): inserted rows of the table <see cref="Table"/> maps.
     /// Each row holds a value per column of the table (null where the column is NULL or not in the image); see
     /// <see cref="RowValueDecoder"/> for each type's .NET value.
     /// </summary>
