@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using BinlogFlusher.Engine.Binlog;
 using BinlogFlusher.Engine.Connection;
@@ -41,14 +43,23 @@ public sealed class BinlogReaderAuthTests
         }
     }
 
-    static async Task<string> ServeAsync(TcpListener listener, bool cached, bool afterAuthSwitch, RSA rsa)
+    static async Task<string> ServeAsync(TcpListener listener, bool cached, bool afterAuthSwitch, RSA rsa, X509Certificate2? certificate = null)
     {
         using var client = await listener.AcceptTcpClientAsync();
         var channel = new PacketChannel(client.GetStream());
         var nonce = NewNonce();
-        await channel.WritePayloadAsync(Handshake(nonce, afterAuthSwitch ? "mysql_native_password" : "caching_sha2_password"), CancellationToken.None);
+        await channel.WritePayloadAsync(Handshake(nonce, afterAuthSwitch ? "mysql_native_password" : "caching_sha2_password", offerTls: certificate is not null), CancellationToken.None);
 
         var response = await channel.ReadPayloadAsync(CancellationToken.None);
+        if (certificate is not null)
+        {
+            // The SSL request: the response's first 32 bytes with CLIENT_SSL set, then TLS on the same socket.
+            Assert.Equal((32, 0x800u), (response.Length, BitConverter.ToUInt32(response, 0) & 0x800));
+            var secure = new SslStream(client.GetStream());
+            await secure.AuthenticateAsServerAsync(certificate);
+            channel.Replace(secure);
+            response = await channel.ReadPayloadAsync(CancellationToken.None);
+        }
         var (user, scramble, plugin) = ParseResponse(response);
         Assert.Equal("reader", user);
         if (afterAuthSwitch)
@@ -77,6 +88,12 @@ public sealed class BinlogReaderAuthTests
         else
         {
             await channel.WritePayloadAsync([0x01, 0x04], CancellationToken.None);
+            if (certificate is not null)
+            {
+                Assert.Equal(Encoding.UTF8.GetBytes(Password + "\0"), await channel.ReadPayloadAsync(CancellationToken.None));
+                await channel.WritePayloadAsync([0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00], CancellationToken.None);
+                return "tls";
+            }
             Assert.Equal(new byte[] { 0x02 }, await channel.ReadPayloadAsync(CancellationToken.None));
             await channel.WritePayloadAsync([0x01, .. Encoding.ASCII.GetBytes(rsa.ExportSubjectPublicKeyInfoPem() + "\n")], CancellationToken.None);
             var decrypted = rsa.Decrypt(await channel.ReadPayloadAsync(CancellationToken.None), RSAEncryptionPadding.OaepSHA1);
@@ -90,9 +107,9 @@ public sealed class BinlogReaderAuthTests
     static byte[] NewNonce() => Enumerable.Range(0, 20).Select(_ => (byte)RandomNumberGenerator.GetInt32(1, 128)).ToArray();
 
     /// <summary>Handshake v10: protocol, version, connection id, nonce part 1, filler, capabilities, charset, status, auth data length, reserved, nonce part 2 + NUL, plugin.</summary>
-    static byte[] Handshake(byte[] nonce, string plugin)
+    static byte[] Handshake(byte[] nonce, string plugin, bool offerTls = false)
     {
-        uint capabilities = 0x1 | 0x200 | 0x8000 | 0x80000 | 0x200000;
+        var capabilities = 0x1u | 0x200 | 0x8000 | 0x80000 | 0x200000 | (offerTls ? 0x800u : 0);
         return [10, .. Encoding.ASCII.GetBytes("8.4.3\0"), 7, 0, 0, 0, .. nonce[..8], 0,
             (byte)capabilities, (byte)(capabilities >> 8), 255, 2, 0, (byte)(capabilities >> 16), (byte)(capabilities >> 24), 21,
             .. new byte[10], .. nonce[8..], 0, .. Encoding.ASCII.GetBytes(plugin + "\0")];
@@ -109,6 +126,87 @@ public sealed class BinlogReaderAuthTests
         at += length;
         var plugin = Encoding.ASCII.GetString(response, at, Array.IndexOf(response, (byte)0, at) - at);
         return (user, scramble, plugin);
+    }
+
+    static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
+
+    [Theory]
+    [InlineData("Required")]
+    [InlineData("VerifyCA")]
+    [InlineData(null)]
+    public async Task OverTlsTheFullAuthenticationSendsThePasswordInsideIt(string? sslMode)
+    {
+        using var rsa = RSA.Create(2048);
+        using var certificate = SelfSigned();
+        var ca = Path.Combine(Path.GetTempPath(), $"bf-reader-ca-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(ca, certificate.ExportCertificatePem());
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var server = ServeAsync(listener, cached: false, afterAuthSwitch: false, rsa, certificate);
+            var settings = new ConnectionSettings("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "reader", Password) { SslMode = sslMode, SslCa = sslMode == "VerifyCA" ? ca : null };
+
+            using (var connection = await ReplicationConnection.OpenAsync(settings, CancellationToken.None)) Assert.True(connection.IsSecure);
+
+            Assert.Equal("tls", await server);
+        }
+        finally
+        {
+            listener.Stop();
+            File.Delete(ca);
+        }
+    }
+
+    [Fact]
+    public async Task AnUntrustedCertificateIsRefusedUnderVerifyFull()
+    {
+        using var rsa = RSA.Create(2048);
+        using var certificate = SelfSigned();
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var server = ServeAsync(listener, cached: false, afterAuthSwitch: false, rsa, certificate);
+            var settings = new ConnectionSettings("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "reader", Password) { SslMode = "VerifyFull" };
+
+            var error = await Assert.ThrowsAsync<BinlogReaderException>(() => ReplicationConnection.OpenAsync(settings, CancellationToken.None));
+
+            Assert.StartsWith($"TLS with {settings.Target} failed (SslMode VerifyFull)", error.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAnyAsync<Exception>(() => server);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task RequiredTlsAgainstAServerWithoutItIsRefused()
+    {
+        using var rsa = RSA.Create(2048);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            _ = ServeAsync(listener, cached: true, afterAuthSwitch: false, rsa);
+            var settings = new ConnectionSettings("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "reader", Password) { SslMode = "Required" };
+
+            var error = await Assert.ThrowsAsync<BinlogReaderException>(() => ReplicationConnection.OpenAsync(settings, CancellationToken.None));
+
+            Assert.Contains("does not offer TLS", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace BinlogFlusher.Engine.Binlog
     /// Reads a range of a server's binlog over the replication protocol, as a CDC consumer does: registers as a replica
     /// under a server id of its own, asks for a non-blocking COM_BINLOG_DUMP from the start coordinates, and hands the
     /// events over one at a time until the end coordinates or the end of the server's binlog. Nothing of the range is
-    /// kept: memory holds one event. Needs REPLICATION SLAVE and an account using mysql_native_password; no TLS.
+    /// kept: memory holds one event. Needs REPLICATION SLAVE and an account using mysql_native_password or
+    /// caching_sha2_password; TLS follows the settings' SslMode (Preferred by default), without client certificates.
     /// </summary>
     public sealed class BinlogReader
     {

@@ -12,7 +12,7 @@ namespace BinlogFlusher.Engine.Binlog
     internal sealed class PacketChannel : IDisposable
     {
         internal const int MaxPacketPayload = 0xFFFFFF;
-        readonly Stream stream;
+        Stream stream;
         readonly byte[] header = new byte[4];
 
         public PacketChannel(Stream stream)
@@ -76,6 +76,9 @@ namespace BinlogFlusher.Engine.Binlog
                 count -= read;
             }
         }
+
+        /// <summary>Goes on over another stream (TLS over the same socket, after the SSL request).</summary>
+        public void Replace(Stream secure) => stream = secure;
 
         public void Dispose() => stream.Dispose();
     }

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,12 +13,12 @@ namespace BinlogFlusher.Engine.Binlog
 {
     /// <summary>
     /// A connection of our own to a server, speaking the client/server protocol directly (MySqlConnector cannot send
-    /// COM_REGISTER_SLAVE or COM_BINLOG_DUMP): handshake v10, mysql_native_password and
+    /// COM_REGISTER_SLAVE or COM_BINLOG_DUMP): handshake v10, TLS as SslMode asks, mysql_native_password and
     /// caching_sha2_password (fast, or full over RSA; either also after an auth switch), simple queries, then the binlog dump's stream of event packets.
     /// </summary>
     internal sealed class ReplicationConnection : IDisposable
     {
-        const uint ClientLongPassword = 0x1, ClientLongFlag = 0x4, ClientProtocol41 = 0x200, ClientTransactions = 0x2000,
+        const uint ClientLongPassword = 0x1, ClientLongFlag = 0x4, ClientProtocol41 = 0x200, ClientSsl = 0x800, ClientTransactions = 0x2000,
             ClientSecureConnection = 0x8000, ClientMultiResults = 0x20000, ClientPluginAuth = 0x80000, ClientPluginAuthLenencData = 0x200000;
         const byte ComQuery = 0x03, ComBinlogDump = 0x12, ComRegisterSlave = 0x15;
 
@@ -36,13 +38,13 @@ namespace BinlogFlusher.Engine.Binlog
 
         public static async Task<ReplicationConnection> OpenAsync(ConnectionSettings settings, CancellationToken cancellationToken)
         {
-            RefuseTls(settings);
+            var tls = TlsPolicy.From(settings);
             var client = new TcpClient { NoDelay = true, ReceiveBufferSize = 1 << 20 };
             try
             {
                 await ConnectAsync(client, settings, cancellationToken).ConfigureAwait(false);
                 var connection = new ReplicationConnection(client, settings);
-                await connection.LogInAsync(cancellationToken).ConfigureAwait(false);
+                await connection.LogInAsync(tls, cancellationToken).ConfigureAwait(false);
                 return connection;
             }
             catch
@@ -50,13 +52,6 @@ namespace BinlogFlusher.Engine.Binlog
                 client.Dispose();
                 throw;
             }
-        }
-
-        static void RefuseTls(ConnectionSettings settings)
-        {
-            var mode = (settings.SslMode ?? "").Replace("_", "").ToUpperInvariant();
-            if (mode is "" or "NONE" or "DISABLED" or "PREFERRED") return;
-            throw new BinlogReaderException($"The binlog reader does not speak TLS yet, and SslMode is {settings.SslMode} for {settings.Target}: read the binlog over a trusted network without TLS, or leave the check out.");
         }
 
         static async Task ConnectAsync(TcpClient client, ConnectionSettings settings, CancellationToken cancellationToken)
@@ -81,21 +76,29 @@ namespace BinlogFlusher.Engine.Binlog
             }
         }
 
-        async Task LogInAsync(CancellationToken cancellationToken)
+        /// <summary>Whether the connection runs over TLS.</summary>
+        public bool IsSecure { get; private set; }
+
+        async Task LogInAsync(TlsPolicy tls, CancellationToken cancellationToken)
         {
             var handshake = ServerHandshake.Parse(await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false));
             ServerVersion = handshake.ServerVersion;
             var capabilities = ClientLongPassword | ClientLongFlag | ClientProtocol41 | ClientTransactions | ClientSecureConnection | ClientMultiResults | ClientPluginAuth;
             if ((handshake.Capabilities & ClientPluginAuthLenencData) != 0) capabilities |= ClientPluginAuthLenencData;
+            if (tls.Mode != TlsPolicy.TlsMode.None && (handshake.Capabilities & ClientSsl) != 0)
+            {
+                capabilities |= ClientSsl;
+                await StartTlsAsync(tls, capabilities, cancellationToken).ConfigureAwait(false);
+            }
+            else if (tls.Mode >= TlsPolicy.TlsMode.Required)
+            {
+                throw new BinlogReaderException($"{settings.Target} does not offer TLS, and SslMode is {settings.SslMode}: configure TLS on the server, or read with SslMode=Preferred.");
+            }
             var plugin = handshake.AuthPlugin == CachingSha2Password.PluginName ? CachingSha2Password.PluginName : NativePassword.PluginName;
             var nonce = handshake.Scramble;
             var authResponse = AuthResponse(plugin, nonce);
 
-            var response = new List<byte>();
-            AddUInt(response, capabilities, 4);
-            AddUInt(response, PacketChannel.MaxPacketPayload, 4);
-            response.Add(45); // utf8mb4_general_ci
-            response.AddRange(new byte[23]);
+            var response = ResponseStart(capabilities);
             AddNulTerminated(response, settings.User);
             if ((capabilities & ClientPluginAuthLenencData) != 0) AddLengthEncoded(response, (ulong)authResponse.Length);
             else response.Add((byte)authResponse.Length);
@@ -125,6 +128,35 @@ namespace BinlogFlusher.Engine.Binlog
             }
         }
 
+        /// <summary>Capabilities, maximum packet size, character set, 23 zero bytes: the SSL request, and the start of the handshake response.</summary>
+        static List<byte> ResponseStart(uint capabilities)
+        {
+            var response = new List<byte>();
+            AddUInt(response, capabilities, 4);
+            AddUInt(response, PacketChannel.MaxPacketPayload, 4);
+            response.Add(45); // utf8mb4_general_ci
+            response.AddRange(new byte[23]);
+            return response;
+        }
+
+        async Task StartTlsAsync(TlsPolicy tls, uint capabilities, CancellationToken cancellationToken)
+        {
+            await channel.WritePayloadAsync(ResponseStart(capabilities).ToArray(), cancellationToken).ConfigureAwait(false);
+            var secure = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, tls.Validate);
+            try
+            {
+                await secure.AuthenticateAsClientAsync(settings.Host).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException)
+            {
+                secure.Dispose();
+                throw new BinlogReaderException($"TLS with {settings.Target} failed (SslMode {settings.SslMode ?? "Preferred"}): {e.Message} "
+                    + "Check the server's certificate, or give its CA with SslCa.", 0, e);
+            }
+            channel.Replace(new BufferedStream(secure, 1 << 16));
+            IsSecure = true;
+        }
+
         byte[] AuthResponse(string plugin, byte[] nonce) => plugin switch
         {
             NativePassword.PluginName => NativePassword.Scramble(settings.Password, nonce),
@@ -138,6 +170,12 @@ namespace BinlogFlusher.Engine.Binlog
             if (result == CachingSha2Password.FastAuthSuccess) return await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
             if (result != CachingSha2Password.PerformFullAuthentication)
                 throw new BinlogReaderException($"{settings.Target} answered caching_sha2_password with 0x{result:X2}, neither fast authentication success (3) nor full authentication (4).");
+            if (IsSecure)
+            {
+                // Over TLS the password goes as it is, NUL-terminated.
+                await channel.WritePayloadAsync(Encoding.UTF8.GetBytes((settings.Password ?? "") + "\0"), cancellationToken).ConfigureAwait(false);
+                return await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
+            }
             await channel.WritePayloadAsync(new[] { CachingSha2Password.RequestPublicKey }, cancellationToken).ConfigureAwait(false);
             var key = await channel.ReadPayloadAsync(cancellationToken).ConfigureAwait(false);
             if (key.Length > 0 && key[0] == 0xFF) return key;
