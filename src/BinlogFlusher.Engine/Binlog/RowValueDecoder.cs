@@ -6,12 +6,9 @@ namespace BinlogFlusher.Engine.Binlog
 {
     /// <summary>
     /// One column value of a row image, by its TABLE_MAP type and metadata (layouts of MySQL's log_event.cc / my_time.cc /
-    /// decimal.c). Values: integers long (ulong when the column is known unsigned), FLOAT float, DOUBLE double,
-    /// NEWDECIMAL decimal (string beyond 28 digits), YEAR int, DATE/DATETIME/TIME text as the server prints it
-    /// ("2024-02-29 13:45:12.500"), TIMESTAMP a UTC DateTimeOffset, BIT ulong, ENUM the 1-based index (int), SET the member
-    /// bitmask (ulong), CHAR/VARCHAR/BLOB/TEXT/JSON/GEOMETRY the bytes as stored.
+    /// decimal.c); the .NET value of each type is listed on <see cref="WriteRowsEvent.Rows"/>.
     /// </summary>
-    public static class RowValueDecoder
+    internal static class RowValueDecoder
     {
         static readonly int[] DigitBytes = { 0, 1, 1, 2, 2, 3, 3, 4, 4, 4 };
 
