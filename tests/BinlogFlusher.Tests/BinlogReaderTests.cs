@@ -151,6 +151,40 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
     }
 
     [Fact]
+    public async Task TemporalAndDecimalValuesOfEveryPrecisionReadAsTheServerPrintsThem()
+    {
+        await servers.ResetAsync();
+        try
+        {
+            await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", """
+                CREATE TABLE bf_reader.p (id INT PRIMARY KEY, t1 TIME(1), t2 TIME(2), t4 TIME(4), t5 TIME(5), d1 DATETIME(1), d3 DATETIME(3), d5 DATETIME(5),
+                  n1 DECIMAL(9,9), n2 DECIMAL(18,0), n3 DECIMAL(10,4), n4 DECIMAL(28,10), n5 DECIMAL(65,30), n6 DECIMAL(19,9))
+                """);
+            var start = await PrimaryPositionAsync();
+            await servers.OnPrimaryAsync("""
+                INSERT INTO bf_reader.p VALUES
+                  (1, '-00:00:00.1', '-00:00:00.99', '-01:02:03.0001', '-838:59:58.99999', '2024-02-29 00:00:00.1', '1000-01-01 00:00:00.001', '9999-12-31 23:59:59.99999',
+                   0.000000001, -999999999999999999, -1.5, 123456789012345678.0123456789, -12345678901234567890123456789012345.123456789012345678901234567890, -0.000000001),
+                  (2, '838:59:59.9', '-00:00:01.01', '00:00:00.0000', '-00:00:00.00001', '2000-06-15 12:30:45.9', '2000-06-15 12:30:45.5', '2000-06-15 12:30:45.00001',
+                   -0.999999999, 0, 0.0001, -0.0000000001, 0, 1234567890.123456789)
+                """);
+            var end = await PrimaryPositionAsync();
+
+            var rows = (await ReadAllAsync(PrimarySettings, start, end)).OfType<WriteRowsEvent>().SelectMany(w => w.Rows).ToList();
+
+            var printed = await ReplicaPairFixture.QueryAsync(servers.Primary, "SELECT id, " + string.Join(", ",
+                new[] { "t1", "t2", "t4", "t5", "d1", "d3", "d5", "n1", "n2", "n3", "n4", "n5", "n6" }.Select(c => $"CAST({c} AS CHAR)")) + " FROM bf_reader.p ORDER BY id");
+            Assert.Equal(2, rows.Count);
+            for (var r = 0; r < 2; r++)
+                Assert.Equal(printed[r].Skip(1).Select(v => (string)v!), rows[r].Skip(1).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!));
+        }
+        finally
+        {
+            await servers.ResetAsync();
+        }
+    }
+
+    [Fact]
     public async Task MariaDbCompressedEventsAreReadLikeTheOthers()
     {
         if (!servers.IsMariaDb) return;
