@@ -218,15 +218,17 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
     public async Task ARangeOfManyRowsIsReadWhole()
     {
         // BINLOGFLUSHER_READER_MB makes the range bigger to measure the reader's throughput (reported in the test output).
+        // BINLOGFLUSHER_READER_PAD sets the bytes of filler per row (1000 by default): smaller rows measure the per-row cost.
         var megabytes = int.TryParse(Environment.GetEnvironmentVariable("BINLOGFLUSHER_READER_MB"), out var mb) ? mb : 4;
-        var rows = megabytes * 1024;
+        var pad = int.TryParse(Environment.GetEnvironmentVariable("BINLOGFLUSHER_READER_PAD"), out var p) ? p : 1000;
+        var rows = megabytes * 1_048_576 / (pad + 24);
         await servers.ResetAsync();
         try
         {
             await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", "CREATE TABLE bf_reader.big (id INT PRIMARY KEY, pad VARCHAR(1000))");
             var start = await PrimaryPositionAsync();
             for (var from = 0; from < rows; from += 10_000)
-                await ReplicaPairFixture.ExecuteAsync(servers.Primary, "SET max_recursive_iterations = 1000000", $"INSERT INTO bf_reader.big WITH RECURSIVE s(n) AS (SELECT {from + 1} UNION ALL SELECT n + 1 FROM s WHERE n < {Math.Min(rows, from + 10_000)}) SELECT n, REPEAT('b', 1000) FROM s");
+                await ReplicaPairFixture.ExecuteAsync(servers.Primary, "SET max_recursive_iterations = 1000000", $"INSERT INTO bf_reader.big WITH RECURSIVE s(n) AS (SELECT {from + 1} UNION ALL SELECT n + 1 FROM s WHERE n < {Math.Min(rows, from + 10_000)}) SELECT n, REPEAT('b', {pad}) FROM s");
             var end = await PrimaryPositionAsync();
             await servers.WaitForReplicaAsync(); // the reset below drops the schema on the replica: it must have applied the rows first
 
@@ -244,6 +246,12 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
             Assert.Equal((rows, (long)rows), (count, lastKey));
             log.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0:N1} MB of binlog ({1:N0} rows) in {2:N2} s: {3:N1} MB/s",
                 reader.BytesRead / 1e6, count, clock.Elapsed.TotalSeconds, reader.BytesRead / 1e6 / clock.Elapsed.TotalSeconds));
+            if (Environment.GetEnvironmentVariable("BINLOGFLUSHER_READER_MB") is not null)
+            {
+                clock.Restart();
+                var sql = await BinlogTools.ReadAsSqlAsync(servers.Primary, start.File, start.Position, end.File, end.Position);
+                log.WriteLine(string.Format(CultureInfo.InvariantCulture, "mariadb-binlog --read-from-remote-server over the same range: {0:N2} s ({1:N0} characters of output)", clock.Elapsed.TotalSeconds, sql.Length));
+            }
         }
         finally
         {
