@@ -60,6 +60,9 @@ public sealed class ConsoleAnswerTests(ReplicaPairFixture servers) : IAsyncLifet
         var blocker = (string)Assert.Single(candidates.Output).Properties["Blocker"].Value;
         Assert.Equal($"an unfinished run set this table aside (what stands at its name is that run's, not the table): put it back with Restore-BinlogFlushState -HostName {target} -Discover", blocker);
         Assert.DoesNotContain("-ExcludeTable", blocker);
+        // Readiness names the restore for this host, from the state file the server's record names.
+        var readiness = PowerShellRunner.Run("Test-BinlogFlushReadiness -HostName $replica -Credential $cred -Database bf_answers -Detailed", Variables(servers));
+        Assert.EndsWith($"Repair it first: Restore-BinlogFlushState -HostName {target} -StateFile {stateFile} (or -Discover without it).", ChecksOf(readiness)["LeftoverState"].Message);
 
         var whatIf = PowerShellRunner.Run("Restore-BinlogFlushState -HostName $replica -Credential $cred -Discover -WhatIf", Variables(servers));
         Assert.Empty(whatIf.Output);

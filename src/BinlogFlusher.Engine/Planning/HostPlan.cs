@@ -45,6 +45,11 @@ namespace BinlogFlusher.Engine.Planning
             return await ReadAsync(session, options, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The restore that repairs what an earlier run left: from its state file when the server's record names one.</summary>
+        static string Repair(string target, string? stateFile) => stateFile is null
+            ? FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, target), (FlushOption.Discover, null))
+            : FrontEnd.Run(FlushCommand.Restore, (FlushOption.HostName, target), (FlushOption.StateFile, stateFile)) + $" (or {FrontEnd.Of(FlushOption.Discover)} without it)";
+
         public static async Task<HostPlan> ReadAsync(ServerSession session, FlushOptions options, CancellationToken cancellationToken)
         {
             var inspector = new ServerInspector(session);
@@ -57,15 +62,17 @@ namespace BinlogFlusher.Engine.Planning
                 .Select(FlushCandidate.For)
                 .ToList();
             var leftovers = catalog.Tables.Where(t => StateJournalSchema.IsBackupName(t.Name)).Select(t => $"backup table {t.Schema}.{t.Name}").ToList();
+            string? unfinishedStateFile = null;
             foreach (var row in await StateJournalSchema.ReadUnfinishedAsync(session, cancellationToken).ConfigureAwait(false))
             {
+                unfinishedStateFile = row.Text("state_file") ?? unfinishedStateFile;
                 leftovers.Add($"unfinished run {row.Text("run_id")} for {row.Text("table_schema")}.{row.Text("table_name")} (phase {row.Text("phase")}" + (row.Text("state_file") is { } file ? $", state file {file})" : ")"));
                 // What stands at the table's name (a BLACKHOLE twin, an empty re-created table) is the run's, not the user's: a restore is the fix.
                 foreach (var candidate in candidates.Where(c => c.Schema == row.Text("table_schema") && c.Name == row.Text("table_name")))
                     candidate.LeftByUnfinishedRun(session.Settings.Target);
             }
             var runningElsewhere = await State.RunLock.DescribeHolderAsync(session, cancellationToken).ConfigureAwait(false);
-            var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere).ToList();
+            var checks = Preflight.Evaluate(facts, candidates, leftovers, options, runningElsewhere, Repair(session.Settings.Target, unfinishedStateFile)).ToList();
             var (plain, wildcards) = options.Selection.Unmatched(catalog.Tables.Where(t => !StateJournalSchema.IsBackupName(t.Name)).ToList());
             // A cron job whose list names a table that is gone would get a partial snapshot that looks like success.
             if (plain.Count > 0)

@@ -17,9 +17,10 @@ namespace BinlogFlusher.Engine.Planning
         static string ReadOnlyBypass(ServerDialect dialect) => string.Join(" or ", dialect.ReadOnlyBypassPrivileges.Where(p => p != "READ_ONLY ADMIN"));
 
         /// <param name="runningElsewhere">Who holds the server's run lock (RunLock), or null.</param>
+        /// <param name="repair">The command that puts the leftovers back, for this host and the state file it knows of.</param>
         public static IReadOnlyList<ReadinessCheck> Evaluate(ServerFacts facts, IReadOnlyList<FlushCandidate> candidates,
-            IReadOnlyList<string> leftovers, FlushOptions options, string? runningElsewhere = null) =>
-            new Evaluation(facts, candidates, leftovers, options, runningElsewhere).Run();
+            IReadOnlyList<string> leftovers, FlushOptions options, string? runningElsewhere = null, string? repair = null) =>
+            new Evaluation(facts, candidates, leftovers, options, runningElsewhere, repair).Run();
 
         /// <summary>One evaluation: the checks in the order Test-BinlogFlushReadiness lists them.</summary>
         sealed class Evaluation
@@ -28,12 +29,14 @@ namespace BinlogFlusher.Engine.Planning
             readonly IReadOnlyList<FlushCandidate> candidates;
             readonly IReadOnlyList<string> leftovers;
             readonly FlushOptions options;
+            readonly string? repair;
             readonly string? runningElsewhere;
             readonly ServerDialect dialect;
             readonly List<ReadinessCheck> checks = new List<ReadinessCheck>();
 
-            public Evaluation(ServerFacts facts, IReadOnlyList<FlushCandidate> candidates, IReadOnlyList<string> leftovers, FlushOptions options, string? runningElsewhere)
+            public Evaluation(ServerFacts facts, IReadOnlyList<FlushCandidate> candidates, IReadOnlyList<string> leftovers, FlushOptions options, string? runningElsewhere, string? repair)
             {
+                this.repair = repair;
                 this.facts = facts;
                 this.candidates = candidates;
                 this.leftovers = leftovers;
@@ -190,7 +193,7 @@ namespace BinlogFlusher.Engine.Planning
                     Add(AlreadyRunningCheck, CheckStatus.Fail, runningElsewhere);
                 else Add("LeftoverState", leftovers.Count == 0 ? CheckStatus.Pass : CheckStatus.Fail, leftovers.Count == 0
                     ? "No backup table or unfinished state from an earlier run."
-                    : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: {FrontEnd.Run(FlushCommand.Restore, (FlushOption.StateFile, "<its state file>"))}, or {FrontEnd.Of(FlushOption.Discover)}.");
+                    : $"An earlier run left state behind: {string.Join(", ", leftovers.Take(10))}{(leftovers.Count > 10 ? $" and {leftovers.Count - 10} more" : "")}. Repair it first: {repair ?? $"{FrontEnd.Run(FlushCommand.Restore, (FlushOption.StateFile, "<its state file>"))}, or {FrontEnd.Of(FlushOption.Discover)}"}.");
             }
 
             /// <summary>Tables selected, and each one flushable.</summary>
