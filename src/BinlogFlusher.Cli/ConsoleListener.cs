@@ -19,10 +19,10 @@ sealed class ConsoleListener(bool verbose) : IFlushListener
     public void Warning(string message) => Write(() => Say.Warning(message));
 
     public void HostProgress(HostProgress progress) =>
-        Show($"{progress.Target}: {progress.TablesDone}/{progress.TablesTotal} tables, {progress.RowsCopied:N0} rows, {progress.Stage}", progress.Completed);
+        Show($"{progress.Target}: {progress.TablesDone}/{progress.TablesTotal} tables, {Counts.Of(progress.RowsCopied, "row")}, {progress.Stage}", progress.Completed);
 
     public void TableProgress(TableProgress progress) =>
-        Show($"{progress.Target}: {progress.Schema}.{progress.Table} {progress.Stage} {progress.RowsCopied:N0} rows", progress.Completed);
+        Show($"{progress.Target}: {progress.Schema}.{progress.Table} {progress.Stage} {Counts.Of(progress.RowsCopied, "row")}", progress.Completed);
 
     void Show(string text, bool important)
     {

@@ -21,8 +21,9 @@ namespace BinlogFlusher.Commands
                 {
                     var plan = RunEngine(settings.Target, (verbose, _, stop) => HostPlan.ReadAsync(settings, options, verbose, stop));
                     // A pattern that matched nothing, or a selection that took no table, would otherwise print nothing at all.
-                    foreach (var check in plan.Checks.Where(c => c.Name == "Selection" && c.Status != CheckStatus.Pass)) WriteWarning($"{settings.Target}: {check.Message}");
-                    if (plan.Candidates.Count == 0) WriteWarning($"{settings.Target}: no table matches the selection (system schemas are always left out).");
+                    var unmatched = plan.Checks.Where(c => c.Name == "Selection" && c.Status != CheckStatus.Pass).ToList();
+                    foreach (var check in unmatched) WriteWarning($"{settings.Target}: {check.Message}");
+                    if (plan.Candidates.Count == 0 && unmatched.Count == 0) WriteWarning($"{settings.Target}: no table matches the selection (system schemas are always left out).");
                     foreach (var candidate in plan.Candidates) WriteObject(OutputObjects.Candidate(settings, candidate));
                 }
                 catch (Exception exception) when (FlushException.Classify(exception) is not null)
