@@ -171,4 +171,24 @@ public sealed class VerifyTests(ReplicaPairFixture servers)
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Empty(result.Verification);
     }
+
+    [Fact]
+    public async Task ARangeInABinlogFileTheServerNoLongerHasIsAClearError()
+    {
+        await SmallSchemaAsync();
+        var result = Flush("-Database bf_verify");
+        // A purged file is one the server's binlog index no longer lists: the one before its first (PURGE keeps a
+        // file a dump thread still reads, so the test names the file rather than racing the server's dump threads).
+        var first = (string)(await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS"))[0][0]!;
+        var purged = first.Substring(0, first.LastIndexOf('.') + 1) + "000000";
+        var ranges = new[] { new BinlogRange { Start = new BinlogCoordinates { File = purged, Position = 4 }, End = result.BinlogRanges[0].End } };
+
+        var failure = await Assert.ThrowsAsync<FlushException>(() => new FlushVerifier(ReplicaSettings).VerifyAsync(ranges, TableExpectation.Of(result), CancellationToken.None));
+
+        Assert.Equal(FlushErrorKind.VerificationFailed, failure.Kind);
+        Assert.Contains("cannot verify the flush in its binlog", failure.Message);
+        Assert.Contains("1236", failure.Message);
+        Assert.Contains("may have been purged", failure.Message);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+    }
 }

@@ -48,7 +48,8 @@ namespace BinlogFlusher.Engine.Verifying
             }
             catch (BinlogReaderException e)
             {
-                throw Failed(e.Message, e);
+                // 1236: the dump cannot start or go on, mostly because the range's files are gone.
+                throw Failed(e.Message + (e.ServerErrorCode == 1236 ? " The run's binlog files may have been purged (PURGE BINARY LOGS, or binlog expiry) since it ran." : ""), e);
             }
             catch (FlushException e) when (e.Kind != FlushErrorKind.VerificationFailed)
             {
