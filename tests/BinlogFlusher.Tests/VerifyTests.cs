@@ -191,4 +191,32 @@ public sealed class VerifyTests(ReplicaPairFixture servers)
         Assert.Contains("may have been purged", failure.Message);
         Assert.Equal(FlushStatus.Completed, result.Status);
     }
+
+    [Fact]
+    public async Task AnAccountWithoutReplicationSlaveGetsVerificationFailedAndTheCompletedResult()
+    {
+        await SmallSchemaAsync();
+        const string password = "no-repl-Pw1";
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0; DROP USER IF EXISTS 'bf_norepl'@'%'; " +
+            $"CREATE USER 'bf_norepl'@'%' IDENTIFIED BY '{password}'; GRANT ALL PRIVILEGES ON *.* TO 'bf_norepl'@'%'; REVOKE REPLICATION SLAVE ON *.* FROM 'bf_norepl'@'%'");
+        try
+        {
+            var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_verify -Verify -Confirm:$false",
+                Variables(servers, ("cred", PowerShellRunner.Credential("bf_norepl", password))));
+
+            // The result is still written, as the flush left it.
+            var result = run.Single<FlushResult>();
+            File.Delete(result.StateFile);
+            Assert.Equal(FlushStatus.Completed, result.Status);
+            Assert.Empty(result.Verification);
+            var error = Assert.Single(run.Errors);
+            Assert.Equal("VerificationFailed", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ReadError, error.CategoryInfo.Category);
+            Assert.Contains("REPLICATION SLAVE", error.Exception.Message);
+        }
+        finally
+        {
+            await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION sql_log_bin = 0; DROP USER IF EXISTS 'bf_norepl'@'%'");
+        }
+    }
 }
