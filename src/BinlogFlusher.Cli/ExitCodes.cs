@@ -13,6 +13,7 @@ static class ExitCodes
     public const int Refused = 3;
     /// <summary>The host or port did not answer, or the server refused the login: nothing was done.</summary>
     public const int CannotConnect = 4;
+    public const int VerifyMismatch = 5;
 
     public const string HelpText = """
         Exit codes:
@@ -23,5 +24,7 @@ static class ExitCodes
              of another host, or not a state or rollback file
           4  cannot connect or log in: the host or port does not answer, or the server refused the option
              file's user and password; nothing changed
+          5  flush --verify: the flush completed, but its binlog differs from what it copied (each table that
+             differs is on stderr), or could not be read back
         """;
 }

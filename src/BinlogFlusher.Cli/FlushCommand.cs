@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
+using BinlogFlusher.Engine.Verifying;
 
 namespace BinlogFlusher.Cli;
 
@@ -25,6 +26,7 @@ sealed class FlushCommand
     readonly Option<bool> resetBinaryLogs = Options.Switch("--reset-binary-logs", "Delete every binary log first (RESET MASTER): binlog consumers lose their position. Asks y/N on a terminal; without one, only with --force.");
     readonly Option<bool> dryRun = Options.Switch("--dry-run", "Print per table what would happen, and change nothing (not even replication).");
     readonly Option<bool> force = Options.Switch("--force", "Flush where preflight would refuse for a fixable reason (no replication, downstream replicas, log_slave_updates OFF, --no-stop-slave while replication runs), and confirm --reset-binary-logs.");
+    readonly Option<bool> verify = Options.Switch("--verify", "After a completed flush, read its binlog back over the replication protocol and check each table in it (needs REPLICATION SLAVE); exit 5 when they differ.");
     readonly Option<bool> verbose = Options.Switch("--verbose", "Print the account used and the option file it came from, then every statement sent to the server (on standard error).");
 
     public Command Build()
@@ -33,7 +35,7 @@ sealed class FlushCommand
         connection.AddTo(command);
         selection.AddTo(command);
         replica.AddTo(command);
-        command.With(stateFile, threads, chunkSize, chunkBytes, gtidDomainId, reconnectTimeout, resetBinaryLogs, dryRun, force, verbose);
+        command.With(stateFile, threads, chunkSize, chunkBytes, gtidDomainId, reconnectTimeout, resetBinaryLogs, dryRun, force, verify, verbose);
         command.SetAction(RunAsync);
         return command;
     }
@@ -83,10 +85,28 @@ sealed class FlushCommand
         var result = await flusher.FlushAsync(plan.Candidates, cancellationToken);
         listener.EndLine();
         Report.Print(result);
-        if (result.Status == FlushStatus.Completed) return ExitCodes.Done;
+        if (result.Status == FlushStatus.Completed) return parse.GetValue(verify) ? await VerifyAsync(settings, result, cancellationToken) : ExitCodes.Done;
         // Once, on stderr: it ends with the host's state and the command to run next (recover, when a table is aside).
         Say.Error($"{settings.Target}: {(result.Status == FlushStatus.Interrupted ? "" : "the flush failed: ")}{result.Error}");
         return ExitCodes.FailedAndRestored;
+    }
+
+    /// <summary>--verify: the summary line on stdout, each table that differs on stderr; the flush's own result stays as it is.</summary>
+    static async Task<int> VerifyAsync(Engine.Connection.ConnectionSettings settings, FlushResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            result.Verification = await new FlushVerifier(settings).VerifyAsync(result.BinlogRanges, TableExpectation.Of(result), cancellationToken);
+        }
+        catch (Engine.FlushException failed) when (failed.Kind == Engine.FlushErrorKind.VerificationFailed)
+        {
+            Say.Error(failed.Message);
+            return ExitCodes.VerifyMismatch;
+        }
+        var verified = result.Verification.Count(v => v.Status == VerificationStatus.Verified);
+        Console.WriteLine($"Verify: {verified} of {result.Verification.Count} tables verified");
+        foreach (var mismatch in result.Verification.Where(v => v.Status == VerificationStatus.Mismatch)) Say.Error("Verify: " + mismatch);
+        return verified == result.Verification.Count ? ExitCodes.Done : ExitCodes.VerifyMismatch;
     }
 
     /// <summary>--reset-binary-logs deletes every binlog: --force, or a y on a terminal; never on a guess.</summary>

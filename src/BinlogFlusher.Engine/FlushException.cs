@@ -25,6 +25,7 @@ namespace BinlogFlusher.Engine
         DiskFull,
         /// <summary>The state file could not be written during the run: stopped and put back (the server's record is current).</summary>
         StateFileWriteFailed,
+        VerificationFailed,
     }
 
     /// <summary>An expected failure with a message that names the problem and the fix.</summary>

@@ -131,6 +131,7 @@ namespace BinlogFlusher.Commands
                     FlushErrorKind.Unexpected => ("UnexpectedError", ErrorCategory.InvalidOperation),
                     FlushErrorKind.DiskFull => ("BinlogDiskFull", ErrorCategory.ResourceUnavailable),
                     FlushErrorKind.StateFileWriteFailed => ("StateFileWriteFailed", ErrorCategory.WriteError),
+                    FlushErrorKind.VerificationFailed => ("VerificationFailed", ErrorCategory.ReadError),
                     _ => ("ServerError", ErrorCategory.InvalidOperation),
                 },
                 OperationCanceledException => ("FlushInterrupted", ErrorCategory.OperationStopped),

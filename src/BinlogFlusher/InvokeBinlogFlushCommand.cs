@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Verifying;
 using BinlogFlusher.Engine.Planning;
 
 namespace BinlogFlusher.Commands
@@ -72,6 +73,10 @@ namespace BinlogFlusher.Commands
         /// <summary>Continue the run the -StateFile journal describes: flushed tables are skipped, the table in progress continues after its last committed chunk.</summary>
         [Parameter]
         public SwitchParameter Resume { get; set; }
+
+        /// <summary>After a completed flush, read its binlog ranges back over the replication protocol and check each table in them.</summary>
+        [Parameter]
+        public SwitchParameter Verify { get; set; }
 
         protected override void OnBegin()
         {
@@ -204,11 +209,13 @@ namespace BinlogFlusher.Commands
         {
             var flusher = new HostFlusher(plan, queue);
             var target = settings.Target;
+            var verify = Verify.IsPresent;
             var task = Task.Run(async () =>
             {
                 try
                 {
                     var result = await flusher.FlushAsync(approved, StopToken, resume).ConfigureAwait(false);
+                    var verifyError = verify && result.Status == FlushStatus.Completed ? await VerifyAsync(settings, result).ConfigureAwait(false) : null;
                     finished.Enqueue(result);
                     queue.CompleteHost(target);
                     queue.Post(c =>
@@ -216,6 +223,7 @@ namespace BinlogFlusher.Commands
                         c.WriteObject(OutputObjects.Typed(result, "BinlogFlusher.FlushResult"));
                         if (result.Status != FlushStatus.Completed)
                             c.WriteError(ToErrorRecord(new FlushException(result.ErrorKind ?? FlushErrorKind.ServerError, $"{target}: {result.Error}"), target));
+                        if (verifyError is not null) c.WriteError(verifyError);
                     });
                 }
                 catch (Exception exception)
@@ -229,6 +237,26 @@ namespace BinlogFlusher.Commands
             task.ContinueWith(_ => queue.Wake(), TaskScheduler.Default);
             running.Enqueue(task);
             runningByHost[target] = task;
+        }
+
+        /// <summary>
+        /// Reads the flush's binlog back and sets its Verification; the error to write when a table differs
+        /// (VerificationMismatch) or the binlog cannot be read (VerificationFailed), else null. The flush's status stays.
+        /// </summary>
+        async Task<ErrorRecord?> VerifyAsync(Engine.Connection.ConnectionSettings settings, FlushResult result)
+        {
+            try
+            {
+                result.Verification = await new FlushVerifier(settings).VerifyAsync(result.BinlogRanges, TableExpectation.Of(result), StopToken).ConfigureAwait(false);
+            }
+            catch (FlushException failed)
+            {
+                return ToErrorRecord(failed, settings.Target);
+            }
+            var differ = result.Verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
+            if (differ.Count == 0) return null;
+            var message = $"{settings.Target}: the binlog differs from the flush for {differ.Count} of {result.Verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
+            return new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, settings.Target) { ErrorDetails = new ErrorDetails(message) };
         }
 
         ErrorRecord StateFileForManyHosts() =>

@@ -26,6 +26,8 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>Tables (schema.table) the run could not put back: Restore-BinlogFlushState / recover repairs them from the state file.</summary>
         public IReadOnlyList<string> LeftAside { get; set; } = Array.Empty<string>();
         public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
+        /// <summary>Per table, what the run's binlog ranges hold of it (with -Verify / --verify); empty when not verified.</summary>
+        public IReadOnlyList<Verifying.TableVerification> Verification { get; set; } = Array.Empty<Verifying.TableVerification>();
         public string? Error { get; set; }
         public FlushErrorKind? ErrorKind { get; set; }
         public override string ToString() => $"{HostName}:{Port} {Status}: {Rows:N0} rows, {Tables.Count} tables, binlog {BinlogStart} .. {BinlogEnd}";

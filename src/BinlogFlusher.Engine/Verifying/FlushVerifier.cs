@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using BinlogFlusher.Engine.Binlog;
+using BinlogFlusher.Engine.Connection;
+using BinlogFlusher.Engine.Server;
+using BinlogFlusher.Engine.State;
+using MySqlConnector;
+
+namespace BinlogFlusher.Engine.Verifying
+{
+    /// <summary>
+    /// Reads a run's binlog ranges from the server over the replication protocol, as a consumer does, once, and checks
+    /// each flushed table in them: its CREATE TABLE logged once under its schema before its rows, as many rows as the
+    /// flush copied, no transaction above the chunk bound, keys increasing from chunk to chunk, and no row of a backup
+    /// table. Reads only: the flush's result is left as it is.
+    /// </summary>
+    public sealed class FlushVerifier
+    {
+        static readonly Regex CreateTable = new Regex(
+            @"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`(?<schema>(?:[^`]|``)+)`\.)?`(?<table>(?:[^`]|``)+)`",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        readonly ConnectionSettings settings;
+
+        public FlushVerifier(ConnectionSettings settings)
+        {
+            this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        }
+
+        /// <summary>Verifies <paramref name="tables"/> in <paramref name="ranges"/>; a binlog or server that cannot be read is a <see cref="FlushException"/> (VerificationFailed).</summary>
+        public async Task<IReadOnlyList<TableVerification>> VerifyAsync(IReadOnlyList<BinlogRange> ranges, IReadOnlyList<TableExpectation> tables, CancellationToken cancellationToken)
+        {
+            if (ranges is null) throw new ArgumentNullException(nameof(ranges));
+            if (tables is null) throw new ArgumentNullException(nameof(tables));
+            if (ranges.Count == 0 || ranges.Any(r => r.Start is null))
+                throw new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: the run records no binlog range to verify.");
+            try
+            {
+                var tallies = await ReadTablesAsync(tables, cancellationToken).ConfigureAwait(false);
+                foreach (var range in ranges) await ReadRangeAsync(range, tallies, cancellationToken).ConfigureAwait(false);
+                return tallies.Values.Select(t => t.Result()).ToList();
+            }
+            catch (BinlogReaderException e)
+            {
+                // 1236: the dump cannot start or go on, mostly because the range's files are gone.
+                throw Failed(e.Message + (e.ServerErrorCode == 1236 ? " The run's binlog files may have been purged (PURGE BINARY LOGS, or binlog expiry) since it ran." : ""), e);
+            }
+            catch (FlushException e) when (e.Kind != FlushErrorKind.VerificationFailed)
+            {
+                throw Failed(e.Message, e);
+            }
+            catch (MySqlException e)
+            {
+                throw Failed(FlushException.ServerMessage(e), e);
+            }
+            catch (Exception e) when (e is SocketException or IOException)
+            {
+                throw Failed(e.Message, e);
+            }
+        }
+
+        FlushException Failed(string why, Exception inner) =>
+            new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: cannot verify the flush in its binlog: {why}", inner);
+
+        /// <summary>Each table's chunk key positions (its primary key, else its shortest NOT NULL unique key) and COUNT(*), read once before the binlog.</summary>
+        async Task<Dictionary<(string, string), TableTally>> ReadTablesAsync(IReadOnlyList<TableExpectation> tables, CancellationToken cancellationToken)
+        {
+            var tallies = new Dictionary<(string, string), TableTally>();
+            await using var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false);
+            foreach (var table in tables)
+            {
+                var rows = await session.QueryAsync(
+                    "SELECT s.INDEX_NAME, c.ORDINAL_POSITION, c.IS_NULLABLE FROM information_schema.STATISTICS s " +
+                    "JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME " +
+                    "WHERE s.NON_UNIQUE = 0 AND s.TABLE_SCHEMA = @schema AND s.TABLE_NAME = @table ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX",
+                    cancellationToken, new MySqlParameter("@schema", table.Schema), new MySqlParameter("@table", table.Table)).ConfigureAwait(false);
+                var key = rows.GroupBy(r => r.Text("INDEX_NAME") ?? "")
+                    .Where(g => g.All(r => !r.Yes("IS_NULLABLE")))
+                    .OrderBy(g => g.Key == "PRIMARY" ? 0 : 1).ThenBy(g => g.Count())
+                    .Select(g => g.Select(r => (int)r.Long("ORDINAL_POSITION") - 1).ToList())
+                    .FirstOrDefault() ?? new List<int>();
+                var count = await session.ScalarAsync("SELECT COUNT(*) FROM " + SqlText.Qualified(table.Schema, table.Table), cancellationToken).ConfigureAwait(false);
+                tallies[(table.Schema, table.Table)] = new TableTally(table, key, count is null ? null : Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            return tallies;
+        }
+
+        async Task ReadRangeAsync(BinlogRange range, Dictionary<(string, string), TableTally> tallies, CancellationToken cancellationToken)
+        {
+            var inTransaction = false;
+            await foreach (var binlogEvent in BinlogReader.ReadAsync(settings, range.Start!, range.End, cancellationToken).ConfigureAwait(false))
+            {
+                switch (binlogEvent)
+                {
+                    case GtidEvent gtid:
+                        inTransaction = !gtid.IsStandalone;
+                        break;
+                    case QueryEvent query when query.Statement.Trim().Equals("BEGIN", StringComparison.OrdinalIgnoreCase):
+                        inTransaction = true;
+                        break;
+                    case QueryEvent query when query.Statement.Trim().Equals("COMMIT", StringComparison.OrdinalIgnoreCase):
+                    case XidEvent:
+                        foreach (var tally in tallies.Values) tally.EndTransaction();
+                        inTransaction = false;
+                        break;
+                    case QueryEvent query when CreateTable.Match(query.Statement) is { Success: true } create:
+                        var schema = create.Groups["schema"].Success ? Unquote(create.Groups["schema"].Value) : query.Schema;
+                        if (tallies.TryGetValue((schema, Unquote(create.Groups["table"].Value)), out var created)) created.Created(query.Schema);
+                        break;
+                    case WriteRowsEvent write:
+                        CountRows(write, tallies, inTransaction);
+                        break;
+                }
+            }
+        }
+
+        static void CountRows(WriteRowsEvent write, Dictionary<(string, string), TableTally> tallies, bool inTransaction)
+        {
+            var table = write.Table;
+            if (StateJournalSchema.IsBackupName(table.Table))
+            {
+                var owners = tallies.Values.Where(t => t.Expected.Schema == table.Schema && t.Expected.BackupTable == table.Table).ToList();
+                if (owners.Count == 0) owners = tallies.Values.Where(t => t.Expected.Schema == table.Schema).ToList();
+                foreach (var owner in owners)
+                    owner.Problem($"a row event names the backup table {table.Schema}.{table.Table}");
+                return;
+            }
+            if (!tallies.TryGetValue((table.Schema, table.Table), out var tally)) return;
+            foreach (var row in write.Rows) tally.Row(row, inTransaction);
+        }
+
+        static string Unquote(string name) => name.Replace("``", "`");
+    }
+}
