@@ -13,7 +13,7 @@ namespace BinlogFlusher.Engine.Verifying
         public VerificationStatus Status { get; set; }
         public long RowsInBinlog { get; set; }
         public long RowsExpected { get; set; }
-        /// <summary>COUNT(*) of the table put back, read before the binlog; null when it could not be counted.</summary>
+        /// <summary>COUNT(*) of the table put back, read before the binlog; null when it could not be counted, or when replication runs again (its writes change the table).</summary>
         public long? RowsInTable { get; set; }
         public string? FirstKey { get; set; }
         public string? LastKey { get; set; }
