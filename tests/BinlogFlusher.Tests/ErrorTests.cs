@@ -25,6 +25,7 @@ public sealed class ErrorTests
         { FlushErrorKind.Unexpected, "UnexpectedError", ErrorCategory.InvalidOperation },
         { FlushErrorKind.DiskFull, "BinlogDiskFull", ErrorCategory.ResourceUnavailable },
         { FlushErrorKind.StateFileWriteFailed, "StateFileWriteFailed", ErrorCategory.WriteError },
+        { FlushErrorKind.VerificationFailed, "VerificationFailed", ErrorCategory.ReadError },
     };
 
     [Theory]
