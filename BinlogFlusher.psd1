@@ -14,6 +14,7 @@
         'Restore-BinlogFlushState'
         'Get-FlushCandidateTable'
         'Test-BinlogFlushReadiness'
+        'Test-BinlogFlushResult'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
