@@ -1,5 +1,7 @@
 using System.Globalization;
+using BinlogFlusher.Engine.Binlog;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Engine.State;
 using BinlogFlusher.Engine.Verifying;
 using BinlogFlusher.Tests.Infrastructure;
@@ -97,6 +99,55 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
             Assert.Contains(cli.Lines, l => l.StartsWith("bf_verify.notes: Verified, 1 of 1 rows", StringComparison.Ordinal));
             Assert.Contains("Verify: 2 of 2 tables verified", cli.Lines);
             Assert.Empty(cli.ErrorLines);
+        }
+    }
+
+    /// <summary>A flush in chunks of 2, its state file edited to end the run's range at the items table's last row event: its last chunk and all after are left out.</summary>
+    async Task<string> FlushAndCutTheRangeShortAsync()
+    {
+        var (result, state) = await FlushAsync("-ChunkSize 2");
+        var range = Assert.Single(result.BinlogRanges);
+        var events = new List<BinlogEvent>();
+        await foreach (var e in BinlogReader.ReadAsync(servers.ReplicaSettings, range.Start!, range.End, CancellationToken.None)) events.Add(e);
+        var lastItems = events.OfType<WriteRowsEvent>().Last(w => w.Table.Table == "items");
+        var end = new BinlogCoordinates { File = lastItems.File, Position = lastItems.Position };
+        Edit(state, journal =>
+        {
+            journal.BinlogEnd = end;
+            journal.BinlogRanges = new List<BinlogRange> { new BinlogRange { Start = range.Start, End = end } };
+        });
+        return state;
+    }
+
+    [Fact]
+    public async Task ARangeCutShortInTheStateFileIsOneVerificationMismatchNamingTheTable()
+    {
+        var state = await FlushAndCutTheRangeShortAsync();
+
+        var run = Verify(state);
+
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("VerificationMismatch,BinlogFlusher.Commands.TestBinlogFlushResultCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidResult, error.CategoryInfo.Category);
+        Assert.Contains("bf_verify.items: Mismatch", error.Exception.Message);
+        Assert.Contains(" rows in the binlog, 5 copied", error.Exception.Message);
+        var items = run.Output.Select(o => (TableVerification)o.BaseObject).Single(v => v.Table == "items");
+        Assert.Equal(VerificationStatus.Mismatch, items.Status);
+        Assert.True(items.RowsInBinlog < 5, items.ToString());
+    }
+
+    [Fact]
+    public async Task TheCliOnARangeCutShortExits5AndNamesTheTableOnStderr()
+    {
+        var state = await FlushAndCutTheRangeShortAsync();
+
+        var (exit, cli) = await VerifyWithCliAsync(state);
+
+        using (cli)
+        {
+            Assert.True(exit == 5, cli.Text + "\n" + string.Join("\n", cli.ErrorLines));
+            Assert.Contains(cli.ErrorLines, l => l.StartsWith("binlog-flusher: Verify: bf_verify.items: Mismatch", StringComparison.Ordinal));
+            Assert.Contains(cli.Lines, l => l.StartsWith("Verify: ", StringComparison.Ordinal) && l.EndsWith(" of 2 tables verified", StringComparison.Ordinal) && !l.StartsWith("Verify: 2 ", StringComparison.Ordinal));
         }
     }
 }
