@@ -14,6 +14,7 @@
         'Restore-BinlogFlushState'
         'Get-FlushCandidateTable'
         'Test-BinlogFlushReadiness'
+        'Test-BinlogFlushResult'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -32,6 +33,8 @@
 - Restore-BinlogFlushState puts every table back after a killed run, from the state file or from the server's own
   record (-Discover); Invoke-BinlogFlush -Resume then continues the run.
 - Test-BinlogFlushReadiness and Get-FlushCandidateTable check a host and list its tables before a flush.
+- Invoke-BinlogFlush -Verify reads the run's binlog back and checks each table in it; Test-BinlogFlushResult does the
+  same later, from the run's state file.
 - Windows PowerShell 5.1 and PowerShell 7; MySqlConnector loads in isolation from other modules.
 See Get-Help about_BinlogFlusher.
 '@

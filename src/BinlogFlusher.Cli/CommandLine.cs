@@ -61,6 +61,7 @@ static class CommandLine
         Add(new PlanCommand().Build(), PlanCommand.Notes);
         Add(new FlushCommand().Build(), FlushCommand.Notes);
         Add(new RecoverCommand().Build(), RecoverCommand.Notes);
+        Add(new VerifyCommand().Build(), VerifyCommand.Notes);
 
         var helpOption = root.Options.OfType<HelpOption>().Single();
         var help = new HelpWithNotes((HelpAction)helpOption.Action!, notes);

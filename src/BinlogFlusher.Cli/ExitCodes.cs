@@ -24,7 +24,7 @@ static class ExitCodes
              of another host, or not a state or rollback file
           4  cannot connect or log in: the host or port does not answer, or the server refused the option
              file's user and password; nothing changed
-          5  flush --verify: the flush completed, but its binlog differs from what it copied (each table that
-             differs is on stderr), or could not be read back
+          5  flush --verify, verify: the flush completed, but its binlog differs from what it copied (each table
+             that differs is on stderr), or could not be read back
         """;
 }

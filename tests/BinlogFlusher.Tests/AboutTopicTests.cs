@@ -74,7 +74,7 @@ public sealed class AboutTopicTests
         Assert.Contains("Discover", parameters);
         Assert.Contains("Resume", parameters);
         Assert.Contains("EnumsAsStrings", parameters);
-        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness" },
+        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Test-BinlogFlushResult" },
             commands.Where(c => c != "ConvertTo-Json").Order());
         Assert.Equal(new string[0], parameters.Where(p => !known.Contains(p)));
         var wide = text.Split('\n').Where(l => l.TrimEnd('\r').Length > 80).ToList();

@@ -77,7 +77,7 @@ public sealed class HelpTests
         Assert.Null(run.Terminating);
         Assert.Empty(run.Errors);
         var commands = run.Output.Select(CommandHelp.From).ToList();
-        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness" }, commands.Select(c => c.Name).Order());
+        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Test-BinlogFlushResult" }, commands.Select(c => c.Name).Order());
         return commands;
     }
 
@@ -86,7 +86,7 @@ public sealed class HelpTests
     {
         Assert.True(File.Exists(HelpFile), $"{HelpFile} is missing: the build (BuildHelp in src/BinlogFlusher/BinlogFlusher.csproj) generates it from src/BinlogFlusher/help/en-US.");
         var commands = XDocument.Load(HelpFile).Root!.Elements(XName.Get("command", "http://schemas.microsoft.com/maml/dev/command/2004/10"));
-        Assert.Equal(4, commands.Count());
+        Assert.Equal(5, commands.Count());
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public sealed class HelpBuilderTests : IDisposable
 
         Assert.True(exitCode == 0, text);
         var command = XName.Get("command", "http://schemas.microsoft.com/maml/dev/command/2004/10");
-        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness" },
+        Assert.Equal(new[] { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Test-BinlogFlushResult" },
             XDocument.Load(Output).Root!.Elements(command).Select(c => c.Element(XName.Get("details", command.NamespaceName))!.Element(XName.Get("name", command.NamespaceName))!.Value));
     }
 

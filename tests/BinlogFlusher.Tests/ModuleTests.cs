@@ -4,7 +4,7 @@ namespace BinlogFlusher.Tests;
 
 public sealed class ModuleTests
 {
-    static readonly string[] Cmdlets = { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness" };
+    static readonly string[] Cmdlets = { "Get-FlushCandidateTable", "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Test-BinlogFlushResult" };
 
     [Fact]
     public void TheBuiltModuleImportsAndListsItsCmdlets()
@@ -24,7 +24,7 @@ public sealed class ModuleTests
             new Dictionary<string, object?> { ["manifest"] = PowerShellRunner.ModuleManifest }, importModule: false);
 
         Assert.Null(run.Terminating);
-        Assert.Equal(new object[] { "Desktop,Core", "5.1", 4, 0, 0 }, run.Output.Select(o => o.BaseObject));
+        Assert.Equal(new object[] { "Desktop,Core", "5.1", 5, 0, 0 }, run.Output.Select(o => o.BaseObject));
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class PackagingTests
         Assert.Equal(ProjectUri, values[0]);
         Assert.Equal(ProjectUri + "/blob/main/LICENSE", values[1]);
         Assert.StartsWith(values[4] + ", the first release.", values[2]);
-        foreach (var cmdlet in new[] { "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Get-FlushCandidateTable" })
+        foreach (var cmdlet in new[] { "Invoke-BinlogFlush", "Restore-BinlogFlushState", "Test-BinlogFlushReadiness", "Test-BinlogFlushResult", "Get-FlushCandidateTable" })
             Assert.Contains(cmdlet, values[2]);
         Assert.Equal("MySQL,MariaDB,binlog,CDC,Debezium,Maxwell,replication,PSEdition_Desktop,PSEdition_Core", values[3]);
     }
@@ -97,7 +97,7 @@ public sealed class PackagingTests
             Assert.Contains("repositories after: PSGallery\n", outcome.Output);
             Assert.Equal(new[] { "BinlogFlusher.0.1.0.nupkg" }, Directory.GetFiles(destination).Select(Path.GetFileName));
             Assert.Contains("installed in: " + Path.Combine(modules, "BinlogFlusher", "0.1.0") + "\n", outcome.Output);
-            Assert.Contains("installed commands: Get-FlushCandidateTable,Invoke-BinlogFlush,Restore-BinlogFlushState,Test-BinlogFlushReadiness", outcome.Output);
+            Assert.Contains("installed commands: Get-FlushCandidateTable,Invoke-BinlogFlush,Restore-BinlogFlushState,Test-BinlogFlushReadiness,Test-BinlogFlushResult", outcome.Output);
             Assert.Contains("published: 0.1.0", outcome.Output);
 
             using var zip = ZipFile.OpenRead(package);

@@ -63,7 +63,7 @@ namespace BinlogFlusher.Engine.Restoring
                 else
                 {
                     var journal = FlushJournal.Load(request.StateFile, rollbackFileAccepted: true);
-                    await CheckJournalBelongsHereAsync(journal, request.StateFile, cancellationToken).ConfigureAwait(false);
+                    await JournalOwner.CheckAsync(session, journal, request.StateFile, "restore", cancellationToken).ConfigureAwait(false);
                     plan.Journal = journal;
                     if (journal.ChannelsStoppedByRun.Count > 0 || !journal.ReplicationStoppedByRun)
                     {
@@ -116,15 +116,6 @@ namespace BinlogFlusher.Engine.Restoring
             }
             for (var wait = 0; wait < 600 && (await inspector.LiveConnectionsAsync(plan.RunConnections, cancellationToken).ConfigureAwait(false)).Count > 0; wait++)
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-
-        async Task CheckJournalBelongsHereAsync(FlushJournal journal, string path, CancellationToken cancellationToken)
-        {
-            var serverId = Convert.ToInt64(await session.ScalarAsync("SELECT @@server_id", cancellationToken).ConfigureAwait(false));
-            var sameHost = string.Equals(journal.Host, session.Settings.Host, StringComparison.OrdinalIgnoreCase);
-            if (journal.Port != session.Settings.Port || (!sameHost && journal.ServerId != serverId) || (journal.ServerId != 0 && journal.ServerId != serverId))
-                throw new FlushException(FlushErrorKind.StateFileMismatch,
-                    $"The state file '{path}' belongs to {journal.Host}:{journal.Port} (server_id {journal.ServerId}), not to {Target} (server_id {serverId}). Nothing was changed. Give this host's state file, or restore {journal.Host}:{journal.Port}.");
         }
 
         /// <summary>Stops the replication SQL thread(s) that run, before the first change.</summary>

@@ -65,6 +65,18 @@ namespace BinlogFlusher.Engine.Verifying
             }
         }
 
+        /// <summary>
+        /// Verifies a finished run from its state file: the file is refused (StateFileMismatch) when it was written on
+        /// another server, else its flushed tables are verified in its binlog ranges.
+        /// </summary>
+        public async Task<IReadOnlyList<TableVerification>> VerifyRunAsync(FlushJournal journal, string path, CancellationToken cancellationToken)
+        {
+            if (journal is null) throw new ArgumentNullException(nameof(journal));
+            await using (var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false))
+                await JournalOwner.CheckAsync(session, journal, path, "verify", cancellationToken).ConfigureAwait(false);
+            return await VerifyAsync(journal.BinlogRanges, TableExpectation.Of(journal), cancellationToken).ConfigureAwait(false);
+        }
+
         FlushException Failed(string why, Exception inner) =>
             new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: cannot verify the flush in its binlog: {why}", inner);
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.State;
 
 namespace BinlogFlusher.Engine.Verifying
 {
@@ -26,6 +27,18 @@ namespace BinlogFlusher.Engine.Verifying
                 RowsCopied = t.Rows,
                 ChunkRows = t.ChunkRows,
                 MayRepeat = t.MayRepeat,
+            }).ToList();
+
+        /// <summary>The tables a finished run's state file records as flushed: what it copied, its chunk bound and the ranges that may repeat.</summary>
+        public static IReadOnlyList<TableExpectation> Of(FlushJournal journal) =>
+            journal.Tables.Where(t => t.Flushed).Select(t => new TableExpectation
+            {
+                Schema = t.Schema,
+                Table = t.Table,
+                BackupTable = t.BackupTable,
+                RowsCopied = t.RowsCopied,
+                ChunkRows = t.ChunkRows ?? 0,
+                MayRepeat = t.MayRepeat.ToList(),
             }).ToList();
     }
 }

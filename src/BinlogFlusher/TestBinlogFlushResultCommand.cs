@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using BinlogFlusher.Engine;
+using BinlogFlusher.Engine.State;
+using BinlogFlusher.Engine.Verifying;
+
+namespace BinlogFlusher.Commands
+{
+    /// <summary>
+    /// Verifies a finished run later, from its state file: reads the run's binlog ranges back from the server and checks
+    /// each table the run flushed, as Invoke-BinlogFlush -Verify does. Reads only.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "BinlogFlushResult")]
+    [OutputType(typeof(TableVerification))]
+    [OutputType("BinlogFlusher.TableVerification")]
+    public sealed class TestBinlogFlushResultCommand : HostCommandBase
+    {
+        /// <summary>The state file the flush wrote (binlogflush-host-port-time.json).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("HashFile")]
+        [ValidateNotNullOrEmpty]
+        public string StateFile { get; set; } = "";
+
+        protected override void OnRecord()
+        {
+            foreach (var host in HostName)
+            {
+                if (!TryResolve(host, out var settings)) continue;
+                try
+                {
+                    VerifyHost(settings);
+                }
+                catch (Exception exception) when (FlushException.Classify(exception) is not null || exception is System.IO.IOException)
+                {
+                    WriteError(ToErrorRecord(exception, settings.Target));
+                }
+            }
+        }
+
+        void VerifyHost(Engine.Connection.ConnectionSettings settings)
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile);
+            var journal = FlushJournal.Load(path);
+            var verification = RunEngine(settings.Target, (_, _, stop) => new FlushVerifier(settings).VerifyRunAsync(journal, path, stop));
+            foreach (var table in verification)
+            {
+                var output = OutputObjects.Typed(table, "BinlogFlusher.TableVerification");
+                output.Properties.Add(new PSNoteProperty("HostName", settings.Host));
+                output.Properties.Add(new PSNoteProperty("Port", settings.Port));
+                WriteObject(output);
+            }
+            var differ = verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
+            if (differ.Count == 0) return;
+            var message = $"{settings.Target}: the binlog differs from the run in '{path}' for {differ.Count} of {verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
+            WriteError(new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, settings.Target) { ErrorDetails = new ErrorDetails(message) });
+        }
+    }
+}
