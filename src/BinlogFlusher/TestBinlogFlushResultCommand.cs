@@ -12,7 +12,7 @@ namespace BinlogFlusher.Commands
     /// each table the run flushed, as Invoke-BinlogFlush -Verify does. Reads only.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "BinlogFlushResult")]
-    [OutputType(typeof(TableVerification))]
+    [OutputType(typeof(bool))]
     [OutputType("BinlogFlusher.TableVerification")]
     public sealed class TestBinlogFlushResultCommand : HostCommandBase
     {
@@ -21,6 +21,10 @@ namespace BinlogFlusher.Commands
         [Alias("HashFile")]
         [ValidateNotNullOrEmpty]
         public string StateFile { get; set; } = "";
+
+        /// <summary>One object per table, and the differences as an error, instead of $true or $false.</summary>
+        [Parameter]
+        public SwitchParameter Detailed { get; set; }
 
         protected override void OnRecord()
         {
@@ -33,7 +37,12 @@ namespace BinlogFlusher.Commands
                 }
                 catch (Exception exception) when (FlushException.Classify(exception) is not null || exception is System.IO.IOException)
                 {
-                    WriteError(ToErrorRecord(exception, settings.Target));
+                    if (Detailed) WriteError(ToErrorRecord(exception, settings.Target));
+                    else
+                    {
+                        WriteWarning($"{settings.Target}: {(FlushException.Classify(exception) ?? exception).Message}");
+                        WriteObject(false);
+                    }
                 }
             }
         }
@@ -43,6 +52,15 @@ namespace BinlogFlusher.Commands
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile);
             var journal = FlushJournal.Load(path);
             var verification = RunEngine(settings.Target, (_, _, stop) => new FlushVerifier(settings).VerifyRunAsync(journal, path, stop));
+            var differ = verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
+            var message = $"{settings.Target}: the binlog differs from the run in '{path}' for {differ.Count} of {verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
+            // As Test-BinlogFlushReadiness: a Boolean a script tests, the differences said as a warning.
+            if (!Detailed)
+            {
+                if (differ.Count > 0) WriteWarning(message);
+                WriteObject(differ.Count == 0);
+                return;
+            }
             foreach (var table in verification)
             {
                 var output = OutputObjects.Typed(table, "BinlogFlusher.TableVerification");
@@ -50,9 +68,7 @@ namespace BinlogFlusher.Commands
                 output.Properties.Add(new PSNoteProperty("Port", settings.Port));
                 WriteObject(output);
             }
-            var differ = verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
             if (differ.Count == 0) return;
-            var message = $"{settings.Target}: the binlog differs from the run in '{path}' for {differ.Count} of {verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
             WriteError(new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, settings.Target) { ErrorDetails = new ErrorDetails(message) });
         }
     }

@@ -44,8 +44,8 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
         File.WriteAllText(state, journal.ToJson());
     }
 
-    PowerShellRun Verify(string state) =>
-        PowerShellRunner.Run("Test-BinlogFlushResult -HostName $replica -Credential $cred -StateFile $state", Variables(servers, ("state", state)));
+    PowerShellRun Verify(string state, bool detailed = true) =>
+        PowerShellRunner.Run($"Test-BinlogFlushResult -HostName $replica -Credential $cred -StateFile $state{(detailed ? " -Detailed" : "")}", Variables(servers, ("state", state)));
 
     Task<(int, CliProcess)> VerifyWithCliAsync(string state)
     {
@@ -69,6 +69,8 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
         Assert.Equal(("bf_verify", "items", VerificationStatus.Verified), (verification.Schema, verification.Table, verification.Status));
         Assert.Equal((5L, 5L), (verification.RowsInBinlog, verification.RowsExpected));
         Assert.Equal(servers.Replica.Port, (int)table.Properties["Port"].Value);
+        // Without -Detailed, as Test-BinlogFlushReadiness: one Boolean.
+        Assert.Equal(true, Assert.Single(Verify(state, detailed: false).Output).BaseObject);
     }
 
     [Fact]
@@ -134,6 +136,12 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
         var items = run.Output.Select(o => (TableVerification)o.BaseObject).Single(v => v.Table == "items");
         Assert.Equal(VerificationStatus.Mismatch, items.Status);
         Assert.True(items.RowsInBinlog < 5, items.ToString());
+
+        // Without -Detailed: $false, and the difference as a warning, not an error.
+        var plain = Verify(state, detailed: false);
+        Assert.Equal(false, Assert.Single(plain.Output).BaseObject);
+        Assert.Empty(plain.Errors);
+        Assert.Contains("bf_verify.items: Mismatch", Assert.Single(plain.Warnings).Message);
     }
 
     [Fact]
