@@ -38,6 +38,7 @@ static class KeyKindRun
     {
         var options = run.Options;
         var rounds = kinds.ToDictionary(k => k.Kind, _ => new List<Round>());
+        var readBacks = new Dictionary<KeyKind, string>();
         for (var round = 0; round <= options.Rounds; round++)
         {
             foreach (var built in kinds.Skip(round % kinds.Count).Concat(kinds.Take(round % kinds.Count)))
@@ -54,6 +55,8 @@ static class KeyKindRun
                     continue;
                 }
                 rounds[kind].Add(measured);
+                // What -Verify costs: the engine's own reader over the flush's range, once a kind (its files are purged between rounds).
+                if (round == 1) readBacks[kind] = await ReadBackAsync(run, measured, cancellationToken);
                 Console.WriteLine($"  {kind.Name}: (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, " +
                                   $"client CPU {engine.ClientCpuSeconds:F2} s, {engine.TableTimings.Sum(t => t.Chunks)} chunks; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
             }
@@ -63,6 +66,22 @@ static class KeyKindRun
         Console.WriteLine($"== Key kinds: {options.KindRows:N0} rows in {Dataset.KindTables.Count} tables a kind, throttle {options.Throttle}, {run.Chunking}; " +
                           $"rows/s of the median round (by ratio (b)/(a)) of {options.Rounds}; CPU ratio = (a) server CPU / (b) server + client CPU, median ==");
         foreach (var built in kinds) Console.WriteLine(Summary(run, built, rounds[built.Kind]));
+        Console.WriteLine("== Reading a flush's range back (what -Verify reads): the engine's binlog reader, every event's CRC32 checked and every row decoded, round 1 ==");
+        foreach (var built in kinds) Console.WriteLine($"key kind {built.Kind.Name,-10}: {readBacks[built.Kind]}");
+    }
+
+    static async Task<string> ReadBackAsync(BenchRun run, Round measured, CancellationToken cancellationToken)
+    {
+        var engine = measured.Engine;
+        var start = new Engine.Server.BinlogCoordinates { File = engine.StartFile, Position = engine.StartPosition };
+        var end = new Engine.Server.BinlogCoordinates { File = engine.EndFile, Position = engine.EndPosition };
+        long rows = 0;
+        var clock = Stopwatch.StartNew();
+        await foreach (var binlogEvent in Engine.Binlog.BinlogReader.ReadAsync(run.Settings, start, end, cancellationToken))
+            if (binlogEvent is Engine.Binlog.WriteRowsEvent written) rows += written.Rows.Count;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var megabytes = measured.EngineScan.Bytes / 1e6;
+        return $"{megabytes:N1} MB, {rows:N0} rows in {seconds:F2} s: {megabytes / seconds:N0} MB/s" + (rows == engine.Rows ? "" : $" (ROWS WRONG: {engine.Rows:N0} flushed)");
     }
 
     /// <summary>One line a kind: the median round's rates and ratio, the spread, the work ratio, the chunks, the largest transaction and the client's memory.</summary>
