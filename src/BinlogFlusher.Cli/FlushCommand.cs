@@ -103,6 +103,12 @@ sealed class FlushCommand
             Say.Error(failed.Message);
             return ExitCodes.VerifyMismatch;
         }
+        catch (OperationCanceledException)
+        {
+            // The flush completed and its summary is printed: a stop during the check leaves it unverified, not failed.
+            Say.Error($"{settings.Target}: the flush completed, but the check of its binlog was stopped.");
+            return ExitCodes.VerifyMismatch;
+        }
         var verified = result.Verification.Count(v => v.Status == VerificationStatus.Verified);
         Console.WriteLine($"Verify: {verified} of {result.Verification.Count} tables verified");
         foreach (var mismatch in result.Verification.Where(v => v.Status == VerificationStatus.Mismatch)) Say.Error("Verify: " + mismatch);

@@ -74,6 +74,20 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
     }
 
     [Fact]
+    public async Task ARunThatDidNotCompleteIsNotVerified()
+    {
+        var (_, state) = await FlushAsync();
+        Edit(state, journal => journal.Status = "Interrupted");
+
+        var run = Verify(state);
+
+        Assert.Empty(run.Output);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("InvalidInput,BinlogFlusher.Commands.TestBinlogFlushResultCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("did not complete (status Interrupted)", error.Exception.Message);
+    }
+
+    [Fact]
     public async Task AStateFileOfAnotherServerIsRefusedAsARestoreRefusesIt()
     {
         var (_, state) = await FlushAsync();

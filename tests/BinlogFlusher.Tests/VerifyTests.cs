@@ -103,6 +103,20 @@ public sealed class VerifyTests(ReplicaPairFixture servers)
     }
 
     [Fact]
+    public async Task UnsignedKeysAboveTheSignedMaximumAreInOrderWithoutTheBinlogsSignednessMetadata()
+    {
+        // MariaDB logs no signedness by default (binlog_row_metadata=NO_LOG): 2147483648 reads as -2147483648.
+        await servers.ResetAsync();
+        await servers.OnPrimaryAsync("CREATE DATABASE bf_verify", "CREATE TABLE bf_verify.wide_ids (id INT UNSIGNED PRIMARY KEY, v TINYINT UNSIGNED NOT NULL)",
+            "INSERT INTO bf_verify.wide_ids VALUES " + string.Join(", ", Enumerable.Range(0, 20).Select(i => $"({2147483638L + i}, {240 + i % 16})")));
+        var result = Flush("-Database bf_verify -ChunkSize 5 -Verify");
+
+        var table = Assert.Single(result.Verification);
+        Assert.True(table.Status == VerificationStatus.Verified, table.ToString());
+        Assert.Equal(20, table.RowsInBinlog);
+    }
+
+    [Fact]
     public async Task AnExpectedRowCountTheBinlogDoesNotHoldIsAMismatch()
     {
         await SmallSchemaAsync();

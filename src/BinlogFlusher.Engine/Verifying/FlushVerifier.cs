@@ -34,7 +34,8 @@ namespace BinlogFlusher.Engine.Verifying
         }
 
         /// <summary>Verifies <paramref name="tables"/> in <paramref name="ranges"/>; a binlog or server that cannot be read is a <see cref="FlushException"/> (VerificationFailed).</summary>
-        public async Task<IReadOnlyList<TableVerification>> VerifyAsync(IReadOnlyList<BinlogRange> ranges, IReadOnlyList<TableExpectation> tables, CancellationToken cancellationToken)
+        /// <param name="countTables">Compare each table's COUNT(*) too: right after the flush only, before anything can have written to it.</param>
+        public async Task<IReadOnlyList<TableVerification>> VerifyAsync(IReadOnlyList<BinlogRange> ranges, IReadOnlyList<TableExpectation> tables, CancellationToken cancellationToken, bool countTables = true)
         {
             if (ranges is null) throw new ArgumentNullException(nameof(ranges));
             if (tables is null) throw new ArgumentNullException(nameof(tables));
@@ -42,8 +43,14 @@ namespace BinlogFlusher.Engine.Verifying
                 throw new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: the run records no binlog range to verify.");
             try
             {
-                var tallies = await ReadTablesAsync(tables, cancellationToken).ConfigureAwait(false);
-                foreach (var range in ranges) await ReadRangeAsync(range, tallies, cancellationToken).ConfigureAwait(false);
+                // A resumed run's chunks may have had another bound before the resume: the bound is checked on one run alone.
+                var tallies = await ReadTablesAsync(tables, countTables, checkBound: ranges.Count == 1, cancellationToken).ConfigureAwait(false);
+                foreach (var range in ranges)
+                {
+                    await ReadRangeAsync(range, tallies, cancellationToken).ConfigureAwait(false);
+                    // A range that ends inside a transaction (a binlog cut by a crash) does not run on into the next one.
+                    foreach (var tally in tallies.Values) tally.EndTransaction();
+                }
                 return tallies.Values.Select(t => t.Result()).ToList();
             }
             catch (BinlogReaderException e)
@@ -72,38 +79,69 @@ namespace BinlogFlusher.Engine.Verifying
         public async Task<IReadOnlyList<TableVerification>> VerifyRunAsync(FlushJournal journal, string path, CancellationToken cancellationToken)
         {
             if (journal is null) throw new ArgumentNullException(nameof(journal));
+            // A run that did not complete is no snapshot, and a range without its end would read on into later writes.
+            if (journal.Status != "Completed" || journal.BinlogRanges.Any(r => r.End is null))
+                throw new FlushException(FlushErrorKind.InvalidInput, $"The run in '{path}' did not complete (status {journal.Status}): only a completed run is one snapshot to verify.");
             await using (var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false))
                 await JournalOwner.CheckAsync(session, journal, path, "verify", cancellationToken).ConfigureAwait(false);
-            return await VerifyAsync(journal.BinlogRanges, TableExpectation.Of(journal), cancellationToken).ConfigureAwait(false);
+            // Later, the tables may have changed since the run (replication, applications): their binlog is what is checked.
+            return await VerifyAsync(journal.BinlogRanges, TableExpectation.Of(journal), cancellationToken, countTables: false).ConfigureAwait(false);
         }
 
         FlushException Failed(string why, Exception inner) =>
             new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: cannot verify the flush in its binlog: {why}", inner);
 
         /// <summary>Each table's chunk key positions (its primary key, else its shortest NOT NULL unique key) and COUNT(*), read once before the binlog.</summary>
-        async Task<Dictionary<(string, string), TableTally>> ReadTablesAsync(IReadOnlyList<TableExpectation> tables, CancellationToken cancellationToken)
+        async Task<Dictionary<(string, string), TableTally>> ReadTablesAsync(IReadOnlyList<TableExpectation> tables, bool countTables, bool checkBound, CancellationToken cancellationToken)
         {
             var tallies = new Dictionary<(string, string), TableTally>();
             await using var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false);
             // Once replication runs again (-StartReplica), its writes change the tables: their count says nothing of the flush.
             var inspector = new ServerInspector(session);
-            var replicating = (await inspector.ReadChannelsAsync(await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Any(c => c.SqlRunning);
+            var replicating = !countTables || (await inspector.ReadChannelsAsync(await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Any(c => c.SqlRunning);
             foreach (var table in tables)
             {
                 var rows = await session.QueryAsync(
-                    "SELECT s.INDEX_NAME, c.ORDINAL_POSITION, c.IS_NULLABLE FROM information_schema.STATISTICS s " +
+                    "SELECT s.INDEX_NAME, c.ORDINAL_POSITION, c.IS_NULLABLE, c.DATA_TYPE, c.COLUMN_TYPE FROM information_schema.STATISTICS s " +
                     "JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME " +
                     "WHERE s.NON_UNIQUE = 0 AND s.TABLE_SCHEMA = @schema AND s.TABLE_NAME = @table ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX",
                     cancellationToken, new MySqlParameter("@schema", table.Schema), new MySqlParameter("@table", table.Table)).ConfigureAwait(false);
-                var key = rows.GroupBy(r => r.Text("INDEX_NAME") ?? "")
-                    .Where(g => g.All(r => !r.Yes("IS_NULLABLE")))
-                    .OrderBy(g => g.Key == "PRIMARY" ? 0 : 1).ThenBy(g => g.Count())
-                    .Select(g => g.Select(r => (int)r.Long("ORDINAL_POSITION") - 1).ToList())
-                    .FirstOrDefault() ?? new List<int>();
-                var count = replicating ? null : await session.ScalarAsync("SELECT COUNT(*) FROM " + SqlText.Qualified(table.Schema, table.Table), cancellationToken).ConfigureAwait(false);
-                tallies[(table.Schema, table.Table)] = new TableTally(table, key, count is null ? null : Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture));
+                // Key order is checked on an integer primary key only: the flush's chunk key then (a primary key is its
+                // first choice), and integers order in the binlog as on the server. Text keys follow collations and
+                // binary keys bytes, which the reader's values do not carry.
+                var primary = rows.Where(r => r.Text("INDEX_NAME") == "PRIMARY").ToList();
+                var integerKey = primary.Count > 0 && primary.All(r => IntegerBytes(r.Text("DATA_TYPE")) > 0);
+                var key = integerKey ? primary.Select(r => (int)r.Long("ORDINAL_POSITION") - 1).ToList() : new List<int>();
+                var unsigned = integerKey
+                    ? primary.Select(r => (r.Text("COLUMN_TYPE") ?? "").IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? IntegerBytes(r.Text("DATA_TYPE")) : 0).ToList()
+                    : new List<int>();
+                tallies[(table.Schema, table.Table)] = new TableTally(table, key, unsigned, checkBound ? table.ChunkRows : 0, replicating ? null : await CountAsync(session, table, cancellationToken).ConfigureAwait(false));
             }
             return tallies;
+        }
+
+        static int IntegerBytes(string? dataType) => (dataType ?? "").ToLowerInvariant() switch
+        {
+            "tinyint" => 1,
+            "smallint" => 2,
+            "mediumint" => 3,
+            "int" or "integer" => 4,
+            "bigint" => 8,
+            _ => 0,
+        };
+
+        /// <summary>The table's rows now; null when it cannot be counted (dropped or renamed since): its binlog is still checked.</summary>
+        static async Task<long?> CountAsync(ServerSession session, TableExpectation table, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var count = await session.ScalarAsync("SELECT COUNT(*) FROM " + SqlText.Qualified(table.Schema, table.Table), cancellationToken).ConfigureAwait(false);
+                return count is null ? null : Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (MySqlException exception) when (exception.Number != 0)
+            {
+                return null;
+            }
         }
 
         async Task ReadRangeAsync(BinlogRange range, Dictionary<(string, string), TableTally> tallies, CancellationToken cancellationToken)

@@ -11,12 +11,20 @@ namespace BinlogFlusher.Engine.Verifying
         IReadOnlyList<object?>? chunkMin, chunkMax, previousMax, firstKey;
         long rowsInTransaction;
 
-        public TableTally(TableExpectation expected, IReadOnlyList<int> keyPositions, long? rowsInTable)
+        public TableTally(TableExpectation expected, IReadOnlyList<int> keyPositions, IReadOnlyList<int> unsignedBytes, int chunkBound, long? rowsInTable)
         {
+            this.chunkBound = chunkBound;
             Expected = expected;
             KeyPositions = keyPositions;
+            this.unsignedBytes = unsignedBytes;
             RowsInTable = rowsInTable;
         }
+
+        /// <summary>Per key column, its width in bytes when it is unsigned (0 when signed): without the binlog's signedness metadata it reads as signed.</summary>
+        readonly IReadOnlyList<int> unsignedBytes;
+
+        /// <summary>The most rows of this table one transaction may hold; 0: not checked (one statement, or a resumed run).</summary>
+        readonly int chunkBound;
 
         public TableExpectation Expected { get; }
         public IReadOnlyList<int> KeyPositions { get; }
@@ -45,19 +53,24 @@ namespace BinlogFlusher.Engine.Verifying
             rowsInTransaction++;
             if (ChecksOrder && KeyPositions.All(p => p < row.Length))
             {
-                var key = KeyPositions.Select(p => row[p]).ToArray();
+                var key = KeyPositions.Select((p, i) => Unsigned(row[p], unsignedBytes[i])).ToArray();
                 if (chunkMin is null || KeyComparer.Instance.Compare(key, chunkMin) < 0) chunkMin = key;
                 if (chunkMax is null || KeyComparer.Instance.Compare(key, chunkMax) > 0) chunkMax = key;
             }
             if (!inTransaction) EndTransaction();
         }
 
+        /// <summary>An unsigned column's value read as signed (a negative long), as the unsigned value it is.</summary>
+        static object? Unsigned(object? value, int bytes) => bytes > 0 && value is long signed && signed < 0
+            ? (object)((decimal)signed + (decimal)System.Math.Pow(2, 8 * bytes))
+            : value;
+
         /// <summary>A COMMIT or XID: the table's rows in that transaction form one chunk.</summary>
         public void EndTransaction()
         {
             if (rowsInTransaction == 0) return;
-            if (Expected.ChunkRows > 0 && rowsInTransaction > Expected.ChunkRows)
-                Problem($"a transaction holds {rowsInTransaction:N0} of its rows, more than its chunk bound of {Expected.ChunkRows:N0}");
+            if (chunkBound > 0 && rowsInTransaction > chunkBound)
+                Problem($"a transaction holds {rowsInTransaction:N0} of its rows, more than its chunk bound of {chunkBound:N0}");
             if (chunkMin is not null && chunkMax is not null)
             {
                 if (previousMax is not null && KeyComparer.Instance.Compare(chunkMin, previousMax) <= 0)
