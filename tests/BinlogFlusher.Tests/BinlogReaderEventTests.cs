@@ -116,4 +116,15 @@ public sealed class BinlogReaderEventTests
         Assert.Equal(payload, await reader.ReadPayloadAsync(CancellationToken.None));
         Assert.Equal(PacketChannel.MaxPacketPayload, (await reader.ReadPayloadAsync(CancellationToken.None)).Length);
     }
+
+    [Theory]
+    [InlineData("binlog.999999", "binlog.1000000", -1)]
+    [InlineData("binlog.000009", "binlog.000010", -1)]
+    [InlineData("binlog.000010", "binlog.000010", 0)]
+    [InlineData("mysql-bin.1000001", "mysql-bin.999999", 1)]
+    public void BinlogFilesCompareByTheirNumberAsTheServerOrdersThem(string a, string b, int sign)
+    {
+        // Past .999999 the server writes .1000000: as text it would sort first and end a range at once.
+        Assert.Equal(sign, Math.Sign(BinlogFlusher.Engine.Binlog.BinlogReader.CompareFiles(a, b)));
+    }
 }

@@ -88,8 +88,23 @@ namespace BinlogFlusher.Engine.Binlog
 
         static bool IsAtOrPast(BinlogEvent binlogEvent, BinlogCoordinates end)
         {
-            var files = string.CompareOrdinal(binlogEvent.File, end.File);
+            var files = CompareFiles(binlogEvent.File, end.File);
             return files > 0 || (files == 0 && binlogEvent.Position >= end.Position);
+        }
+
+        /// <summary>Binlog files in the server's order: by the number after the last dot (binlog.999999 before binlog.1000000).</summary>
+        internal static int CompareFiles(string a, string b)
+        {
+            static (string Base, long? Number) Split(string name)
+            {
+                var dot = name.LastIndexOf('.');
+                return dot >= 0 && long.TryParse(name.Substring(dot + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                    ? (name.Substring(0, dot), number)
+                    : (name, null);
+            }
+            var (baseA, numberA) = Split(a);
+            var (baseB, numberB) = Split(b);
+            return numberA is { } x && numberB is { } y && baseA == baseB ? x.CompareTo(y) : string.CompareOrdinal(a, b);
         }
     }
 }
