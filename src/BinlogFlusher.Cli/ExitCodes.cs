@@ -13,7 +13,10 @@ static class ExitCodes
     public const int Refused = 3;
     /// <summary>The host or port did not answer, or the server refused the login: nothing was done.</summary>
     public const int CannotConnect = 4;
+    /// <summary>flush --verify, verify: the binlog differs from what the run copied.</summary>
     public const int VerifyMismatch = 5;
+    /// <summary>flush --verify, verify: the binlog could not be read back (purged files, no REPLICATION SLAVE, the check stopped); nothing is known of it.</summary>
+    public const int VerifyFailed = 6;
 
     public const string HelpText = """
         Exit codes:
@@ -25,6 +28,8 @@ static class ExitCodes
           4  cannot connect or log in: the host or port does not answer, or the server refused the option
              file's user and password; nothing changed
           5  flush --verify, verify: the flush completed, but its binlog differs from what it copied (each table
-             that differs is on stderr), or could not be read back
+             that differs is on stderr)
+          6  flush --verify, verify: the flush completed, but its binlog could not be read back (purged files,
+             no REPLICATION SLAVE, the check stopped)
         """;
 }

@@ -101,13 +101,13 @@ sealed class FlushCommand
         catch (Engine.FlushException failed) when (failed.Kind == Engine.FlushErrorKind.VerificationFailed)
         {
             Say.Error(failed.Message);
-            return ExitCodes.VerifyMismatch;
+            return ExitCodes.VerifyFailed;
         }
         catch (OperationCanceledException)
         {
             // The flush completed and its summary is printed: a stop during the check leaves it unverified, not failed.
             Say.Error($"{settings.Target}: the flush completed, but the check of its binlog was stopped.");
-            return ExitCodes.VerifyMismatch;
+            return ExitCodes.VerifyFailed;
         }
         var verified = result.Verification.Count(v => v.Status == VerificationStatus.Verified);
         Console.WriteLine($"Verify: {verified} of {result.Verification.Count} tables verified");

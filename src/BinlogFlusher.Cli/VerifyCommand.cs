@@ -46,7 +46,7 @@ sealed class VerifyCommand
         catch (Engine.FlushException failed) when (failed.Kind == Engine.FlushErrorKind.VerificationFailed)
         {
             Say.Error(failed.Message);
-            return ExitCodes.VerifyMismatch;
+            return ExitCodes.VerifyFailed;
         }
         foreach (var table in verification) Console.WriteLine(table);
         var verified = verification.Count(v => v.Status == VerificationStatus.Verified);

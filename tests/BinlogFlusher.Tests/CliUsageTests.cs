@@ -6,7 +6,7 @@ namespace BinlogFlusher.Tests;
 public sealed class CliUsageTests
 {
     [Theory]
-    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "verify", "Exit codes:", "3  refused, nothing changed: by preflight", "4  cannot connect or log in", "[client] section of --mycnf" })]
+    [InlineData(new[] { "--help" }, new[] { "demo", "plan", "flush", "recover", "verify", "Exit codes:", "3  refused, nothing changed: by preflight", "4  cannot connect or log in", "5  flush --verify, verify: the flush completed, but its binlog differs", "6  flush --verify, verify: the flush completed, but its binlog could not be read back", "[client] section of --mycnf" })]
     [InlineData(new[] { "flush", "--help" }, new[] { "--host", "--port", "--mycnf", "--db", "--table", "--skip", "--stop-slave", "--no-stop-slave", "--start-slave", "--no-start-slave",
         "--state-file", "--threads", "--chunk-size", "--reset-binary-logs", "--dry-run", "--force", "Examples:", "Exit codes:" })]
     [InlineData(new[] { "recover", "--help" }, new[] { "--host", "--hashfile", "--discover", "--db", "--table", "--skip", "--no-stop-slave", "--start-slave", "_BKTB_1,table" })]

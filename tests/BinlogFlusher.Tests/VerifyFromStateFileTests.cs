@@ -88,6 +88,23 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
     }
 
     [Fact]
+    public async Task TheCliOnARangeWhoseFilesAreGoneExits6NotAsAMismatch()
+    {
+        var (_, state) = await FlushAsync();
+        var first = (string)(await ReplicaPairFixture.QueryAsync(servers.Replica, "SHOW BINARY LOGS"))[0][0]!;
+        Edit(state, journal => journal.BinlogRanges[0].Start = new Engine.Server.BinlogCoordinates { File = first.Substring(0, first.LastIndexOf('.') + 1) + "000000", Position = 4 });
+
+        var (exit, cli) = await VerifyWithCliAsync(state);
+
+        using (cli)
+        {
+            // Not "differs" (5): nothing is known of the binlog, and a script must tell the two apart.
+            Assert.True(exit == 6, cli.Text + "\n" + string.Join("\n", cli.ErrorLines));
+            Assert.Contains(cli.ErrorLines, l => l.Contains("may have been purged", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task AStateFileOfAnotherServerIsRefusedAsARestoreRefusesIt()
     {
         var (_, state) = await FlushAsync();
