@@ -109,10 +109,7 @@ sealed class FlushCommand
             Say.Error($"{settings.Target}: the flush completed, but the check of its binlog was stopped.");
             return ExitCodes.VerifyFailed;
         }
-        var verified = result.Verification.Count(v => v.Status == VerificationStatus.Verified);
-        Console.WriteLine($"Verify: {verified} of {result.Verification.Count} tables verified");
-        foreach (var mismatch in result.Verification.Where(v => v.Status == VerificationStatus.Mismatch)) Say.Error("Verify: " + mismatch);
-        return verified == result.Verification.Count ? ExitCodes.Done : ExitCodes.VerifyMismatch;
+        return VerifyCommand.Summarize(result.Verification);
     }
 
     /// <summary>--reset-binary-logs deletes every binlog: --force, or a y on a terminal; never on a guess.</summary>

@@ -30,7 +30,7 @@ sealed class VerifyCommand
 
         The same checks as flush --verify, for each table the state file records as flushed: one line per table and
         the summary on stdout, each table that differs on stderr (exit 5). A binlog that cannot be read back (its files
-        purged, no REPLICATION SLAVE) is exit 5 too; a state file of another server is refused (exit 3).
+        purged, no REPLICATION SLAVE) is exit 6; a state file of another server is refused (exit 3).
         """;
 
     async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -49,6 +49,12 @@ sealed class VerifyCommand
             return ExitCodes.VerifyFailed;
         }
         foreach (var table in verification) Console.WriteLine(table);
+        return Summarize(verification);
+    }
+
+    /// <summary>The summary line on stdout, each table that differs on stderr, and the exit code (flush --verify and verify alike).</summary>
+    public static int Summarize(IReadOnlyList<TableVerification> verification)
+    {
         var verified = verification.Count(v => v.Status == VerificationStatus.Verified);
         Console.WriteLine($"Verify: {verified} of {verification.Count} tables verified");
         foreach (var mismatch in verification.Where(v => v.Status == VerificationStatus.Mismatch)) Say.Error("Verify: " + mismatch);

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -107,6 +109,20 @@ namespace BinlogFlusher.Commands
                 return false;
             }
         }
+
+        /// <summary>
+        /// What -Verify and Test-BinlogFlushResult say when tables differ: the message naming each (null when none does),
+        /// and its VerificationMismatch record.
+        /// </summary>
+        private protected static string? MismatchMessage(string target, string run, IReadOnlyList<Engine.Verifying.TableVerification> verification)
+        {
+            var differ = verification.Where(v => v.Status == Engine.Verifying.VerificationStatus.Mismatch).ToList();
+            return differ.Count == 0 ? null
+                : $"{target}: the binlog differs from {run} for {differ.Count} of {verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
+        }
+
+        private protected static ErrorRecord MismatchRecord(string target, string message) =>
+            new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, target) { ErrorDetails = new ErrorDetails(message) };
 
         /// <summary>An engine failure as an error record with a stable id, the right category and the host as target.</summary>
         protected static ErrorRecord ToErrorRecord(Exception exception, string target)

@@ -258,10 +258,7 @@ namespace BinlogFlusher.Commands
                 // A stop (Ctrl+C) or anything else during the check: the flush's own result is still written as it is.
                 return ToErrorRecord(new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: the flush completed, but its binlog was not verified: {other.Message}", other), settings.Target);
             }
-            var differ = result.Verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
-            if (differ.Count == 0) return null;
-            var message = $"{settings.Target}: the binlog differs from the flush for {differ.Count} of {result.Verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
-            return new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, settings.Target) { ErrorDetails = new ErrorDetails(message) };
+            return MismatchMessage(settings.Target, "the flush", result.Verification) is { } message ? MismatchRecord(settings.Target, message) : null;
         }
 
         ErrorRecord StateFileForManyHosts() =>

@@ -52,13 +52,12 @@ namespace BinlogFlusher.Commands
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateFile);
             var journal = FlushJournal.Load(path);
             var verification = RunEngine(settings.Target, (_, _, stop) => new FlushVerifier(settings).VerifyRunAsync(journal, path, stop));
-            var differ = verification.Where(v => v.Status == VerificationStatus.Mismatch).ToList();
-            var message = $"{settings.Target}: the binlog differs from the run in '{path}' for {differ.Count} of {verification.Count} tables: " + string.Join("; ", differ.Select(v => v.ToString()));
+            var message = MismatchMessage(settings.Target, $"the run in '{path}'", verification);
             // As Test-BinlogFlushReadiness: a Boolean a script tests, the differences said as a warning.
             if (!Detailed)
             {
-                if (differ.Count > 0) WriteWarning(message);
-                WriteObject(differ.Count == 0);
+                if (message is not null) WriteWarning(message);
+                WriteObject(message is null);
                 return;
             }
             foreach (var table in verification)
@@ -68,8 +67,7 @@ namespace BinlogFlusher.Commands
                 output.Properties.Add(new PSNoteProperty("Port", settings.Port));
                 WriteObject(output);
             }
-            if (differ.Count == 0) return;
-            WriteError(new ErrorRecord(new InvalidOperationException(message), "VerificationMismatch", ErrorCategory.InvalidResult, settings.Target) { ErrorDetails = new ErrorDetails(message) });
+            if (message is not null) WriteError(MismatchRecord(settings.Target, message));
         }
     }
 }
