@@ -193,10 +193,8 @@ namespace BinlogFlusher.Engine.Flushing
             return ($" WHERE {SqlText.Identifier(key.Name)} BETWEEN @l0 AND @u0", new[] { new MySqlParameter("@l0", from), new MySqlParameter("@u0", upper) });
         }
 
-        static readonly string[] IntegerTypes = { "tinyint", "smallint", "mediumint", "int", "integer", "bigint" };
-
         static bool IsIntegerKey(FlushCandidate candidate) =>
-            candidate.ChunkKey.Count == 1 && IntegerTypes.Contains(candidate.ChunkKey[0].DataType, StringComparer.OrdinalIgnoreCase);
+            candidate.ChunkKey.Count == 1 && IntegerColumn.Bytes(candidate.ChunkKey[0].DataType) > 0;
 
         /// <summary>A key value inside the column's range (it lies below the table's largest key), bound as long or ulong so the ends of BIGINT do not overflow.</summary>
         static object IntegerKeyValue(ColumnInfo column, decimal value) =>

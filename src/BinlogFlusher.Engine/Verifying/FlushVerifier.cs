@@ -110,25 +110,15 @@ namespace BinlogFlusher.Engine.Verifying
                 // first choice), and integers order in the binlog as on the server. Text keys follow collations and
                 // binary keys bytes, which the reader's values do not carry.
                 var primary = rows.Where(r => r.Text("INDEX_NAME") == "PRIMARY").ToList();
-                var integerKey = primary.Count > 0 && primary.All(r => IntegerBytes(r.Text("DATA_TYPE")) > 0);
+                var integerKey = primary.Count > 0 && primary.All(r => IntegerColumn.Bytes(r.Text("DATA_TYPE")) > 0);
                 var key = integerKey ? primary.Select(r => (int)r.Long("ORDINAL_POSITION") - 1).ToList() : new List<int>();
                 var unsigned = integerKey
-                    ? primary.Select(r => (r.Text("COLUMN_TYPE") ?? "").IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? IntegerBytes(r.Text("DATA_TYPE")) : 0).ToList()
+                    ? primary.Select(r => (r.Text("COLUMN_TYPE") ?? "").IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? IntegerColumn.Bytes(r.Text("DATA_TYPE")) : 0).ToList()
                     : new List<int>();
                 tallies[(table.Schema, table.Table)] = new TableTally(table, key, unsigned, checkBound ? table.ChunkRows : 0, replicating ? null : await CountAsync(session, table, cancellationToken).ConfigureAwait(false));
             }
             return tallies;
         }
-
-        static int IntegerBytes(string? dataType) => (dataType ?? "").ToLowerInvariant() switch
-        {
-            "tinyint" => 1,
-            "smallint" => 2,
-            "mediumint" => 3,
-            "int" or "integer" => 4,
-            "bigint" => 8,
-            _ => 0,
-        };
 
         /// <summary>The table's rows now; null when it cannot be counted (dropped or renamed since): its binlog is still checked.</summary>
         static async Task<long?> CountAsync(ServerSession session, TableExpectation table, CancellationToken cancellationToken)
