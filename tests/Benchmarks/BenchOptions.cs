@@ -44,6 +44,9 @@ sealed class BenchOptions
                              chunk size of the comma-separated list L
           --rounds N         rounds of (a) and (b) on each key kind and on the mixed-shape dataset (default 5)
           --state-dir DIR    where the engine writes its state files (default: the sandbox's folder)
+          --client-cpus L    run the clients (this process and the engine's worker) on the CPUs of the comma-separated
+                             list L and both servers on the others, as with a client on another host: the client's
+                             CPU then takes nothing from the server's (Linux, needs taskset)
         """;
 
     public IReadOnlyList<KeyKind> KeyKinds { get; private set; } = KeyKind.All;
@@ -58,6 +61,7 @@ sealed class BenchOptions
     public IReadOnlyList<int> ChunkSweep { get; private set; } = [];
     public int Rounds { get; private set; } = 5;
     public string? StateDirectory { get; private set; }
+    public IReadOnlyList<int> ClientCpus { get; private set; } = [];
     public bool Help { get; private set; }
 
     // The worker process (engine flush in a process of its own, so its memory is the client's alone).
@@ -103,6 +107,15 @@ sealed class BenchOptions
                     break;
                 case "--rounds": options.Rounds = Number(1); break;
                 case "--state-dir": options.StateDirectory = Path.GetFullPath(Next()); break;
+                case "--client-cpus":
+                    var cpus = Next();
+                    options.ClientCpus = cpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < Environment.ProcessorCount
+                            ? n : throw new ArgumentException($"--client-cpus takes CPU numbers below {Environment.ProcessorCount} separated by commas, not '{cpus}'."))
+                        .Distinct().ToList();
+                    if (options.ClientCpus.Count >= Environment.ProcessorCount)
+                        throw new ArgumentException($"--client-cpus must leave at least one of the {Environment.ProcessorCount} CPUs to the servers.");
+                    break;
                 case "--help" or "-h": options.Help = true; break;
                 case "flush-worker": options.Worker = true; break;
                 case "--schema": options.Schema = Next(); break;

@@ -21,7 +21,8 @@ static class Benchmark
         Console.WriteLine($"Options: --key-kinds {(options.KeyKinds.Count == 0 ? "none" : string.Join(",", options.KeyKinds.Select(k => k.Name)))} --kind-rows {options.KindRows} " +
                           $"--rows {options.Rows} --tables {options.Tables} --small-tables {options.SmallTables} --small-rows {options.SmallRows} --rounds {options.Rounds} " +
                           $"--throttle {options.Throttle} --chunk-size {options.ChunkSize ?? FlushOptions.DefaultChunkSize} --chunk-bytes {options.ChunkBytes ?? FlushOptions.DefaultChunkBytes}" +
-                          (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : ""));
+                          (options.ChunkSweep.Count > 0 ? " --chunk-sizes " + string.Join(",", options.ChunkSweep) : "") +
+                          (options.ClientCpus.Count > 0 ? " --client-cpus " + string.Join(",", options.ClientCpus) : ""));
 
         // A buffer pool that holds every dataset (about 600 bytes a row on disk, and room to spare), so (a) and (b)
         // measure the binlog path, not the disk; at most a third of the memory, for the two servers and the page cache.
@@ -33,6 +34,7 @@ static class Benchmark
             // A redo log that holds the whole build, so the build does not stall on checkpoints.
             ExtraSettings = ["innodb_log_file_size=1G"],
         }, cancellationToken);
+        if (options.ClientCpus.Count > 0) await PinAsync(options.ClientCpus, pair.ServerProcessIds, cancellationToken);
         await using var admin = await Dataset.OpenAsync(pair.Replica, cancellationToken);
         Console.WriteLine($"Server: {pair.Binaries.Version}, local throwaway primary + replica; replica settings: {await ServerSettingsAsync(admin, cancellationToken)}");
         Console.WriteLine();
@@ -52,6 +54,27 @@ static class Benchmark
         Console.WriteLine();
         Console.WriteLine($"Benchmark finished in {total.Elapsed.TotalMinutes:F1} min (dataset build {buildSeconds:F0} s).");
         return 0;
+    }
+
+    /// <summary>
+    /// The clients on their own CPUs and the servers on the rest, every thread of each (taskset -a); the engine's
+    /// workers start later from this process and inherit its CPUs, the servers' new threads theirs.
+    /// </summary>
+    static async Task PinAsync(IReadOnlyList<int> clientCpus, IReadOnlyList<int> serverProcesses, CancellationToken cancellationToken)
+    {
+        var serverCpus = Enumerable.Range(0, Environment.ProcessorCount).Except(clientCpus).ToList();
+        async Task SetAsync(IEnumerable<int> cpus, int processId)
+        {
+            var start = new ProcessStartInfo("taskset") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "-a", "-p", "-c", string.Join(",", cpus), processId.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0) throw new InvalidOperationException($"taskset failed for process {processId}: {await error}");
+        }
+        foreach (var server in serverProcesses) await SetAsync(serverCpus, server);
+        await SetAsync(clientCpus, Environment.ProcessId);
+        Console.WriteLine($"CPUs: clients (this process and the engine's workers) on {string.Join(",", clientCpus)}, both servers on {string.Join(",", serverCpus)}.");
     }
 
     /// <summary>The mixed-shape dataset (<c>--rows</c> in <c>--tables</c> tables of the eight shapes), in schema bench; its bytes on disk.</summary>
@@ -237,7 +260,7 @@ static class Benchmark
         Console.WriteLine($"Client process (b): peak working set {Mib(report.PeakWorkingSetBytes)} (at start {Mib(report.StartWorkingSetBytes)}), managed heap peak {Mib(report.PeakManagedHeapBytes)}, " +
                           $"allocated {Mib(report.AllocatedBytes)} in all, GCs gen0/1/2 {report.Gen0}/{report.Gen1}/{report.Gen2}.");
 
-    static void PrintStatements(WorkerReport report, bool perChunk)
+    public static void PrintStatements(WorkerReport report, bool perChunk)
     {
         var statements = report.Statements.Values.Sum();
         var chunks = report.TableTimings.Sum(t => t.Chunks);

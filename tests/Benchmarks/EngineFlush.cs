@@ -206,6 +206,8 @@ static class EngineFlush
         report.Gen2 = GC.CollectionCount(2);
     }
 
+    public const string BoundaryKind = "chunk boundary (SELECT key)";
+
     /// <summary>Counts the engine's statements (each one round trip) by kind, and the time from each to the next one.</summary>
     sealed class StatementListener(string target) : IFlushListener
     {
@@ -263,8 +265,9 @@ static class EngineFlush
             if (sql.Contains("RENAME TABLE", StringComparison.Ordinal)) return "rename";
             if (sql.Contains("ENGINE=BLACKHOLE", StringComparison.Ordinal)) return "twin (drop + create BLACKHOLE)";
             if (sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("SELECT", StringComparison.Ordinal) && sql.Contains("sql_log_bin = 1; INSERT", StringComparison.Ordinal)) return "copy (INSERT ... SELECT)";
-            if (sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("LIMIT 1 OFFSET", StringComparison.Ordinal)) return "chunk boundary (SELECT key)";
+            if (sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("LIMIT 1 OFFSET", StringComparison.Ordinal)) return EngineFlush.BoundaryKind;
             if (sql.Contains("SELECT COUNT(*)", StringComparison.Ordinal)) return "row count";
+            if (sql.Contains(") AS probe", StringComparison.Ordinal)) return "density probe (SELECT MIN, MAX)";
             if (sql.StartsWith("SELECT MIN(", StringComparison.Ordinal)) return "key range (MIN, MAX)";
             if (sql.StartsWith("SHOW CREATE TABLE", StringComparison.Ordinal)) return "SHOW CREATE TABLE";
             if (sql.Contains("sql_log_bin = 1; USE", StringComparison.Ordinal)) return "logged CREATE TABLE";

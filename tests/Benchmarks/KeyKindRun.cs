@@ -58,14 +58,19 @@ static class KeyKindRun
                 // What -Verify costs: the engine's own reader over the flush's range, once a kind (its files are purged between rounds).
                 if (round == 1) readBacks[kind] = await ReadBackAsync(run, measured, cancellationToken);
                 Console.WriteLine($"  {kind.Name}: (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, " +
-                                  $"client CPU {engine.ClientCpuSeconds:F2} s, {engine.TableTimings.Sum(t => t.Chunks)} chunks; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
+                                  $"client CPU {engine.ClientCpuSeconds:F2} s, {engine.TableTimings.Sum(t => t.Chunks)} chunks, {engine.Statements.GetValueOrDefault(EngineFlush.BoundaryKind)} boundary queries; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"== Key kinds: {options.KindRows:N0} rows in {Dataset.KindTables.Count} tables a kind, throttle {options.Throttle}, {run.Chunking}; " +
                           $"rows/s of the median round (by ratio (b)/(a)) of {options.Rounds}; CPU ratio = (a) server CPU / (b) server + client CPU, median ==");
-        foreach (var built in kinds) Console.WriteLine(Summary(run, built, rounds[built.Kind]));
+        foreach (var built in kinds)
+        {
+            Console.WriteLine(Summary(run, built, rounds[built.Kind]));
+            // With one worker each statement's time is its own: where (b)'s time goes, kind by kind.
+            if (run.Options.Throttle == 1) Benchmark.PrintStatements(rounds[built.Kind].OrderBy(r => r.Ratio).ElementAt(rounds[built.Kind].Count / 2).Engine, perChunk: true);
+        }
         Console.WriteLine("== Reading a flush's range back (what -Verify reads): the engine's binlog reader, every event's CRC32 checked and every row decoded, round 1 ==");
         foreach (var built in kinds) Console.WriteLine($"key kind {built.Kind.Name,-10}: {readBacks[built.Kind]}");
     }

@@ -67,7 +67,7 @@ namespace BinlogFlusher.Engine.Flushing
                     ReportCopy(entry, walk.Table);
                     return;
                 }
-                walk.Observed(last, through, rows);
+                walk.Observed(through, rows);
                 last = through;
                 upper = await WithReconnectAsync(() => walk.BoundaryAsync(last, cancellationToken), null, entry, CountReconnect, cancellationToken).ConfigureAwait(false);
                 CommitChunk(entry, last, upper);
@@ -106,23 +106,30 @@ namespace BinlogFlusher.Engine.Flushing
 
         /// <summary>
         /// How one table's chunk key is walked. A single integer key is chunked by value, gapped or not, so no query
-        /// walks the key ahead of a chunk (each such walk is one more read of the table): a chunk spans as many integers
-        /// as the density seen so far says hold about chunkRows rows (first from the table's statistics, then from what
-        /// the last chunk copied), and LIMIT chunkRows bounds it where the keys clump. Only a chunk that reaches that
-        /// limit asks where it ended, with one boundary query. Other keys find each chunk's upper key by a boundary query.
+        /// walks a chunk's worth of keys ahead of it (each such walk is one more read of those rows): a chunk spans as
+        /// many integers as the density seen so far says hold about chunkRows rows, and LIMIT chunkRows bounds it where
+        /// the keys clump. The density comes from the last chunk, or from a probe of the next few keys at the start and
+        /// after a chunk that found the keys sparser than expected (a gap, perhaps: the probe steps over it). Only a
+        /// chunk that reaches its row limit asks where it ended, with one boundary query. Other keys find each chunk's
+        /// upper key by a boundary query.
         /// </summary>
         sealed class ChunkWalk
         {
-            /// <summary>The share of chunkRows a chunk by value aims at, so that a density a little above the last one's rarely meets the limit.</summary>
+            /// <summary>The share of chunkRows a chunk by value aims at after a chunk of the same density, so that a density a little above the last one's rarely meets the limit.</summary>
             const decimal Fill = 0.9m;
+            /// <summary>The same after a probe, whose few keys tell the density less surely than a whole chunk.</summary>
+            const decimal ProbeFill = 0.75m;
             /// <summary>How much wider than the last a chunk by value may grow at once (a gap ahead may end in dense keys).</summary>
             const decimal Growth = 16m;
+            /// <summary>The most keys a probe reads: about 1 % of a default chunk.</summary>
+            const int ProbeRowsAtMost = 1000;
 
             readonly TableFlusher flusher;
             readonly FlushCandidate candidate;
             readonly string backup;
             readonly List<string> keyNames;
-            decimal minKey, maxKey, width;
+            decimal minKey, maxKey, width, chunkStart;
+            bool probeNext = true, metLimit;
 
             public ChunkWalk(TableFlusher flusher, FlushCandidate candidate, JournalTable entry, string backup)
             {
@@ -148,7 +155,10 @@ namespace BinlogFlusher.Engine.Flushing
             /// <summary>The row bound of a chunk by value (a chunk between boundaries holds exactly chunkRows rows already).</summary>
             public string Limit => ByValue ? " LIMIT " + ChunkRows.ToString(CultureInfo.InvariantCulture) : "";
 
-            /// <summary>The smallest and largest key and the first width, for chunks by value; a table without keys goes by boundary queries.</summary>
+            /// <summary>Keys a probe reads: a tenth of a chunk, at most ProbeRowsAtMost.</summary>
+            int ProbeRows => Math.Max(1, Math.Min(ProbeRowsAtMost, ChunkRows / 10));
+
+            /// <summary>The smallest and largest key, for chunks by value; a table without keys goes by boundary queries.</summary>
             public async Task<bool> ReadBoundsAsync(CancellationToken cancellationToken)
             {
                 if (!ByValue) return false;
@@ -156,8 +166,6 @@ namespace BinlogFlusher.Engine.Flushing
                 if (bounds[0][0] is null || bounds[0][1] is null) return ByValue = false;
                 minKey = Convert.ToDecimal(bounds[0][0], CultureInfo.InvariantCulture);
                 maxKey = Convert.ToDecimal(bounds[0][1], CultureInfo.InvariantCulture);
-                // The statistics' row count over the key range: an estimate, which the first chunk corrects.
-                width = WidthFor(Table.EstimatedRows <= 0 ? 1m : Math.Min(1m, Table.EstimatedRows / (maxKey - minKey + 1)));
                 return true;
             }
 
@@ -167,8 +175,34 @@ namespace BinlogFlusher.Engine.Flushing
             /// </summary>
             public async Task<List<object?>?> BoundaryAsync(List<object?>? lastKey, CancellationToken cancellationToken)
             {
-                if (ByValue) return new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], Math.Min(First(lastKey) + width - 1, maxKey)) };
-                return await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false);
+                if (!ByValue) return await NthKeyAfterAsync(lastKey, ChunkRows, cancellationToken).ConfigureAwait(false);
+                chunkStart = First(lastKey);
+                if (probeNext) await ProbeAsync(lastKey, cancellationToken).ConfigureAwait(false);
+                return new List<object?> { IntegerKeyValue(candidate.ChunkKey[0], Math.Min(chunkStart + width - 1, maxKey)) };
+            }
+
+            /// <summary>
+            /// The first key after lastKey and the density of the few that follow it: the next chunk starts its width at
+            /// that key (stepping over a gap before it) and sizes it by that density. Fewer keys than the probe reads
+            /// mean the rest of the table fits in one chunk.
+            /// </summary>
+            async Task ProbeAsync(List<object?>? lastKey, CancellationToken cancellationToken)
+            {
+                probeNext = false;
+                var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                var probe = await flusher.session.QueryAsync(
+                    $"SELECT MIN(probe.k), MAX(probe.k), COUNT(*) FROM (SELECT {KeyList} AS k FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT {ProbeRows}) AS probe",
+                    cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
+                var count = Convert.ToInt64(probe[0][2], CultureInfo.InvariantCulture);
+                if (count < ProbeRows)
+                {
+                    width = maxKey - chunkStart + 1;
+                    return;
+                }
+                var first = Convert.ToDecimal(probe[0][0], CultureInfo.InvariantCulture);
+                var last = Convert.ToDecimal(probe[0][1], CultureInfo.InvariantCulture);
+                chunkStart = first;
+                width = WidthFor(count / (last - first + 1), ProbeFill);
             }
 
             /// <summary>
@@ -178,38 +212,43 @@ namespace BinlogFlusher.Engine.Flushing
             public async Task<List<object?>?> CopiedThroughAsync(List<object?>? lastKey, List<object?>? upper, long rows, CancellationToken cancellationToken)
             {
                 if (!ByValue) return upper;
-                // chunkRows consecutive integers cannot hold more than chunkRows rows: such a chunk copied its whole range.
-                var through = rows < ChunkRows || Value(upper!) - First(lastKey) + 1 <= ChunkRows
-                    ? upper!
-                    : (await NthKeyAfterAsync(lastKey, cancellationToken).ConfigureAwait(false))!;
+                // chunkRows consecutive integers cannot hold more than chunkRows rows: such a chunk copied its whole range
+                // (counted from its first key, when a probe found none before it).
+                metLimit = rows >= ChunkRows && Value(upper!) - chunkStart + 1 > ChunkRows;
+                var through = metLimit ? (await NthKeyAfterAsync(lastKey, ChunkRows, cancellationToken).ConfigureAwait(false))! : upper!;
                 // The largest key copied: the copy is complete, with no empty chunk after it.
                 return Value(through) >= maxKey ? null : through;
             }
 
-            /// <summary>The next chunk's width, from the density of the one just copied.</summary>
-            public void Observed(List<object?>? lastKey, List<object?> through, long rows)
+            /// <summary>
+            /// The next chunk's width, from the density of the one just copied (from its first key on, when a probe
+            /// stepped over a gap before it). A chunk that found fewer than half the rows it aimed at, or met its row
+            /// limit, probes the next: the density has changed.
+            /// </summary>
+            public void Observed(List<object?> through, long rows)
             {
                 if (!ByValue) return;
-                var span = Value(through) - First(lastKey) + 1;
-                var next = rows == 0 ? width * Growth : WidthFor(Math.Min(1m, rows / span));
+                var span = Value(through) - chunkStart + 1;
+                probeNext = rows < ChunkRows * Fill / 2 || metLimit;
+                var next = rows == 0 ? width * Growth : WidthFor(Math.Min(1m, rows / span), Fill);
                 width = Math.Min(next, width * Growth);
             }
 
-            /// <summary>Integers that hold about Fill x chunkRows rows at this density, and never fewer than chunkRows (which cannot hold more).</summary>
-            decimal WidthFor(decimal density) =>
-                Math.Min(maxKey - minKey + 1, Math.Max(ChunkRows, Math.Floor(ChunkRows * Fill / density)));
+            /// <summary>Integers that hold about fill x chunkRows rows at this density, and never fewer than chunkRows (which cannot hold more).</summary>
+            decimal WidthFor(decimal density, decimal fill) =>
+                Math.Min(maxKey - minKey + 1, Math.Max(ChunkRows, Math.Floor(ChunkRows * fill / Math.Min(1m, density))));
 
             decimal First(List<object?>? lastKey) => lastKey is null ? minKey : Value(lastKey) + 1;
 
             static decimal Value(List<object?> key) => Convert.ToDecimal(key[0], CultureInfo.InvariantCulture);
 
-            /// <summary>The chunkRows-th key after lastKey (a walk of chunkRows index entries), or null when fewer follow.</summary>
-            async Task<List<object?>?> NthKeyAfterAsync(List<object?>? lastKey, CancellationToken cancellationToken)
+            /// <summary>The n-th key after lastKey (a walk of n index entries), or null when fewer follow.</summary>
+            async Task<List<object?>?> NthKeyAfterAsync(List<object?>? lastKey, int n, CancellationToken cancellationToken)
             {
                 var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
                 await flusher.context.ReachedAsync("Boundary").ConfigureAwait(false);
                 var boundary = await flusher.session.QueryAsync(
-                    $"SELECT {KeyList} FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT 1 OFFSET {ChunkRows - 1}",
+                    $"SELECT {KeyList} FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT 1 OFFSET {n - 1}",
                     cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
                 return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
             }
