@@ -188,6 +188,50 @@ public sealed class BinlogReaderAuthTests
         }
     }
 
+    /// <summary>A server that offers TLS, reads the SSL request and the client's TLS hello, then never answers.</summary>
+    static async Task SilentAfterTlsRequestAsync(TcpListener listener, CancellationToken stop)
+    {
+        using var socket = await listener.AcceptTcpClientAsync(stop);
+        var stream = socket.GetStream();
+        var handshake = Handshake(NewNonce(), "mysql_native_password", offerTls: true);
+        byte[] packet = [(byte)handshake.Length, (byte)(handshake.Length >> 8), (byte)(handshake.Length >> 16), 0, .. handshake];
+        await stream.WriteAsync(packet, stop);
+        var buffer = new byte[4096];
+        while (await stream.ReadAsync(buffer, stop) > 0) { }
+    }
+
+    [Fact]
+    public async Task AStopDuringTheTlsHandshakeEndsItAndATimeoutNamesIt()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stopServer = new CancellationTokenSource();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            // A stop while the server keeps silent: the handshake ends at once, as a cancellation.
+            var server = SilentAfterTlsRequestAsync(listener, stopServer.Token);
+            using (var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var settings = new ConnectionSettings("127.0.0.1", port, "reader", Password) { SslMode = "Required", ConnectTimeoutSeconds = 30 };
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReplicationConnection.OpenAsync(settings, stop.Token));
+                Assert.InRange(clock.Elapsed.TotalSeconds, 0, 10);
+            }
+
+            // No stop, but no answer within the connect timeout: a clear error, not a hang.
+            server = SilentAfterTlsRequestAsync(listener, stopServer.Token);
+            var timed = new ConnectionSettings("127.0.0.1", port, "reader", Password) { SslMode = "Required", ConnectTimeoutSeconds = 1 };
+            var error = await Assert.ThrowsAsync<BinlogReaderException>(() => ReplicationConnection.OpenAsync(timed, CancellationToken.None));
+            Assert.Contains("no answer to the TLS handshake within 1 s", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            stopServer.Cancel();
+            listener.Stop();
+        }
+    }
+
     [Fact]
     public async Task RequiredTlsAgainstAServerWithoutItIsRefused()
     {

@@ -143,9 +143,21 @@ namespace BinlogFlusher.Engine.Binlog
         {
             await channel.WritePayloadAsync(ResponseStart(capabilities).ToArray(), cancellationToken).ConfigureAwait(false);
             var secure = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, tls.Validate);
+            // SslStream's handshake takes no CancellationToken on netstandard2.0: closing the socket is what stops it,
+            // on a stop or when the server does not answer within the connect timeout.
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            abort.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, settings.ConnectTimeoutSeconds)));
             try
             {
-                await secure.AuthenticateAsClientAsync(settings.Host).ConfigureAwait(false);
+                using (abort.Token.Register(() => client.Dispose()))
+                    await secure.AuthenticateAsClientAsync(settings.Host).ConfigureAwait(false);
+            }
+            catch (Exception e) when (abort.IsCancellationRequested && e is AuthenticationException or IOException or ObjectDisposedException or SocketException)
+            {
+                secure.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new BinlogReaderException($"TLS with {settings.Target} failed (SslMode {settings.SslMode ?? "Preferred"}): no answer to the TLS handshake within {settings.ConnectTimeoutSeconds} s. "
+                    + "Check that the server's port speaks the MySQL protocol with TLS, or read with SslMode=None.", 0, e);
             }
             catch (Exception e) when (e is AuthenticationException or IOException)
             {
