@@ -36,7 +36,7 @@ public sealed class FormatTests(ReplicaPairFixture servers) : IAsyncLifetime
     public void AFlushResultAndItsTablesRenderAsTables()
     {
         var run = PowerShellRunner.Run(
-            "$r = Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Confirm:$false; $r | Out-Host; $r.Tables | Out-Host; $r.StateFile",
+            "$r = Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_shop -Verify -Confirm:$false; $r | Out-Host; $r.Tables | Out-Host; $r.Verification | Out-Host; $r.StateFile",
             Variables(servers));
 
         Assert.Empty(run.Errors);
@@ -44,6 +44,8 @@ public sealed class FormatTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Matches(@"Host\s+Status\s+Tables\s+Rows\s+Duration\s+BinlogStart\s+BinlogEnd", text);
         Assert.Matches(@"127\.0\.0\.1:\d+\s+Completed\s+2\s+1\s+\d+\.\ds\s+binlog\.\d+:\d+", text);
         Assert.Matches(@"Schema\s+Table\s+Status\s+Rows\s+Chunks\s+Duration", text);
+        Assert.Matches(@"Schema\s+Table\s+Status\s+RowsInBinlog\s+RowsExpected\s+FirstKey\s+LastKey\s+Problems", text);
+        Assert.Matches(@"bf_shop\s+items\s+Verified\s+1\s+1\s+\(1\)\s+\(1\)", text);
         File.Delete((string)run.Output.Last().BaseObject);
     }
 
@@ -69,7 +71,7 @@ public sealed class FormatTests(ReplicaPairFixture servers) : IAsyncLifetime
             .Descendants("View").Where(v => v.Element("TableControl") is not null).Select(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value).ToList();
         Assert.Equal(new[]
         {
-            "BinlogFlusher.Engine.Flushing.TableFlushResult", "BinlogFlusher.Engine.Planning.ReadinessCheck", "BinlogFlusher.FlushCandidateTable",
+            "BinlogFlusher.Engine.Flushing.TableFlushResult", "BinlogFlusher.Engine.Planning.ReadinessCheck", "BinlogFlusher.Engine.Verifying.TableVerification", "BinlogFlusher.FlushCandidateTable",
             "BinlogFlusher.FlushResult", "BinlogFlusher.ReadinessReport", "BinlogFlusher.RestoreOutcome",
         }, views.Order());
         var run = PowerShellRunner.Run("[BinlogFlusher.Commands.Display]::Bytes(1536); [BinlogFlusher.Commands.Display]::Duration([TimeSpan]::new(1, 2, 3))");
