@@ -89,6 +89,13 @@ static class KeyKindRun
         return $"{megabytes:N1} MB, {rows:N0} rows in {seconds:F2} s: {megabytes / seconds:N0} MB/s" + (rows == engine.Rows ? "" : $" (ROWS WRONG: {engine.Rows:N0} flushed)");
     }
 
+    /// <summary>
+    /// The median of (b)'s rates over the median of (a)'s: (a) and (b) of one round run a second apart, and the machine's
+    /// noise on each is its own, so this moves less from run to run than the median of the rounds' ratios.
+    /// </summary>
+    static double MedianRatesRatio(IReadOnlyList<Round> rounds) =>
+        Benchmark.Median(rounds.Select(r => Benchmark.Rate(r.Engine.Rows, r.Engine.FlushSeconds))) / Benchmark.Median(rounds.Select(r => Benchmark.Rate(r.Limit.Rows, r.Limit.Seconds)));
+
     /// <summary>One line a kind: the median round's rates and ratio, the spread, the work ratio, the chunks, the largest transaction and the client's memory.</summary>
     static string Summary(BenchRun run, Built built, IReadOnlyList<Round> rounds)
     {
@@ -100,7 +107,7 @@ static class KeyKindRun
         var wrongRows = rounds.Where(r => r.Engine.Rows != built.Rows || r.Limit.Rows != built.Rows).ToList();
         return $"key kind {built.Kind.Name,-10}: engine {Benchmark.Rate(median.Engine.Rows, median.Engine.FlushSeconds):N0} rows/s, " +
                $"server limit {Benchmark.Rate(median.Limit.Rows, median.Limit.Seconds):N0} rows/s, ratio {median.Ratio:F2} (median of {rounds.Count}; " +
-               $"rounds {rounds.Min(r => r.Ratio):F2}-{rounds.Max(r => r.Ratio):F2}; CPU ratio {Benchmark.Median(rounds.Select(r => r.CpuRatio)):F2}); " +
+               $"rounds {rounds.Min(r => r.Ratio):F2}-{rounds.Max(r => r.Ratio):F2}; median rates' ratio {MedianRatesRatio(rounds):F2}; CPU ratio {Benchmark.Median(rounds.Select(r => r.CpuRatio)):F2}); " +
                $"{median.Engine.TableTimings.Sum(t => t.Chunks)} chunks, most rows in a transaction {mostRows:N0}{(mostRows > run.ChunkSize ? " (OVER the chunk size)" : "")}, " +
                $"largest transaction {Benchmark.Mib(largestBytes)}; client peak {Benchmark.Mib(peak)}" +
                (wrongRows.Count == 0 ? "" : $"; ROWS WRONG in {wrongRows.Count} rounds: (a) {string.Join("/", wrongRows.Select(r => r.Limit.Rows))}, (b) {string.Join("/", wrongRows.Select(r => r.Engine.Rows))} of {built.Rows:N0}");
