@@ -99,6 +99,57 @@ public sealed class BinlogReaderEventTests
     }
 
     [Fact]
+    public void Version2UpdateRowsCarryBeforeAndAfterImagesAndDeleteRowsOneImageEach()
+    {
+        var decoder = new EventDecoder("binlog.000004", Crc32Algorithm);
+        // TABLE_MAP of shop.accounts (id INT, name VARCHAR(20) NULL, n INT NULL): VARCHAR's metadata is its max bytes, 80 in 2 bytes LE.
+        var map = new List<byte> { 7, 0, 0, 0, 0, 0, 1, 0, 4 };
+        map.AddRange(Encoding.ASCII.GetBytes("shop\0"));
+        map.Add(8);
+        map.AddRange(Encoding.ASCII.GetBytes("accounts\0"));
+        map.AddRange(new byte[] { 3, (byte)ColumnType.Long, (byte)ColumnType.VarChar, (byte)ColumnType.Long, 2, 80, 0, 0b110 });
+        var table = (TableMapEvent)Decode(decoder, Event(BinlogEventType.TableMap, 700, map.ToArray()));
+
+        // UPDATE_ROWS v2: table id, flags, extra-data length (2: none), column count, then two column bitmaps: the before
+        // image holds every column, the after image name and n only (as binlog_row_image=MINIMAL logs a change).
+        var update = new List<byte> { 7, 0, 0, 0, 0, 0, 1, 0, 2, 0, 3, 0b111, 0b110 };
+        // Row 1: before (NULL bitmap over 3 columns) 1, 'ab', 7; after (NULL bitmap over 2 columns: n NULL) 'abc'.
+        update.Add(0);
+        update.AddRange(BitConverter.GetBytes(1));
+        update.AddRange(new byte[] { 2, (byte)'a', (byte)'b' });
+        update.AddRange(BitConverter.GetBytes(7));
+        update.Add(0b10);
+        update.AddRange(new byte[] { 3, (byte)'a', (byte)'b', (byte)'c' });
+        // Row 2: before 2, 'x', NULL; after 'y', -5.
+        update.Add(0b100);
+        update.AddRange(BitConverter.GetBytes(2));
+        update.AddRange(new byte[] { 1, (byte)'x' });
+        update.Add(0);
+        update.AddRange(new byte[] { 1, (byte)'y' });
+        update.AddRange(BitConverter.GetBytes(-5));
+        var updated = (UpdateRowsEvent)Decode(decoder, Event(BinlogEventType.UpdateRowsV2, 800, update.ToArray()));
+
+        static object?[] Text(object?[] row) => row.Select(v => v is byte[] b ? Encoding.UTF8.GetString(b) : v).ToArray();
+        Assert.Same(table, updated.Table);
+        Assert.Equal(2, updated.Rows.Count);
+        Assert.Equal(new object?[] { 1L, "ab", 7L }, Text(updated.Rows[0]));
+        Assert.Equal(new object?[] { 2L, "x", null }, Text(updated.Rows[1]));
+        Assert.Equal(new[] { false, true, true }, updated.ColumnsPresentAfter);
+        Assert.Equal(new object?[] { null, "abc", null }, Text(updated.RowsAfter[0]));
+        Assert.Equal(new object?[] { null, "y", -5L }, Text(updated.RowsAfter[1]));
+
+        // DELETE_ROWS v2 with 3 bytes of extra data (MySQL's extra row info): one image a row.
+        var delete = new List<byte> { 7, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 1, 9, 3, 0b111, 0 };
+        delete.AddRange(BitConverter.GetBytes(3));
+        delete.AddRange(new byte[] { 1, (byte)'c' });
+        delete.AddRange(BitConverter.GetBytes(9));
+        var deleted = (DeleteRowsEvent)Decode(decoder, Event(BinlogEventType.DeleteRowsV2, 900, delete.ToArray()));
+
+        Assert.Same(table, deleted.Table);
+        Assert.Equal(new object?[] { 3L, "c", 9L }, Text(Assert.Single(deleted.Rows)));
+    }
+
+    [Fact]
     public async Task APayloadOf16MiBOrMoreTravelsInContinuationPackets()
     {
         var payload = new byte[PacketChannel.MaxPacketPayload * 2 + 10];

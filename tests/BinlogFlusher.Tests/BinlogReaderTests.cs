@@ -184,6 +184,44 @@ public sealed class BinlogReaderTests(ReplicaPairFixture servers, ITestOutputHel
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UpdateAndDeleteRowsAreReadWithTheirTableAndImages(bool compressed)
+    {
+        if (compressed && !servers.IsMariaDb) return;
+        await servers.ResetAsync();
+        var compress = servers.IsMariaDb ? await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT @@global.log_bin_compress") : null;
+        var minimum = servers.IsMariaDb ? await ReplicaPairFixture.ScalarAsync(servers.Primary, "SELECT @@global.log_bin_compress_min_len") : null;
+        try
+        {
+            await servers.OnPrimaryAsync("CREATE DATABASE bf_reader", "CREATE TABLE bf_reader.t (id INT PRIMARY KEY, note VARCHAR(100))",
+                "INSERT INTO bf_reader.t VALUES (1, 'one'), (2, NULL), (3, 'three'), (4, 'four')");
+            if (compressed) await ReplicaPairFixture.ExecuteAsync(servers.Primary, "SET GLOBAL log_bin_compress = ON", "SET GLOBAL log_bin_compress_min_len = 10");
+            var start = await PrimaryPositionAsync();
+            await servers.OnPrimaryAsync("UPDATE bf_reader.t SET note = CONCAT('changed ', id) WHERE id <= 2", "DELETE FROM bf_reader.t WHERE id >= 3");
+            var end = await PrimaryPositionAsync();
+
+            var events = await ReadAllAsync(PrimarySettings, start, end);
+
+            static object?[] Text(object?[] row) => row.Select(v => v is byte[] b ? Encoding.UTF8.GetString(b) : v).ToArray();
+            var update = Assert.Single(events.OfType<UpdateRowsEvent>());
+            Assert.Equal(compressed ? BinlogEventType.MariaDbUpdateRowsCompressedV1 : servers.IsMariaDb ? BinlogEventType.UpdateRowsV1 : BinlogEventType.UpdateRowsV2, update.Type);
+            Assert.Equal(("bf_reader", "t"), (update.Table.Schema, update.Table.Table));
+            Assert.Equal(new[] { new object?[] { 1L, "one" }, new object?[] { 2L, null } }, update.Rows.Select(Text));
+            Assert.Equal(new[] { new object?[] { 1L, "changed 1" }, new object?[] { 2L, "changed 2" } }, update.RowsAfter.Select(Text));
+            var delete = Assert.Single(events.OfType<DeleteRowsEvent>());
+            Assert.Equal(compressed ? BinlogEventType.MariaDbDeleteRowsCompressedV1 : servers.IsMariaDb ? BinlogEventType.DeleteRowsV1 : BinlogEventType.DeleteRowsV2, delete.Type);
+            Assert.Equal(new[] { new object?[] { 3L, "three" }, new object?[] { 4L, "four" } }, delete.Rows.Select(Text));
+            Assert.Empty(events.OfType<WriteRowsEvent>());
+        }
+        finally
+        {
+            if (servers.IsMariaDb) await ReplicaPairFixture.ExecuteAsync(servers.Primary, $"SET GLOBAL log_bin_compress = {compress}", $"SET GLOBAL log_bin_compress_min_len = {minimum}");
+            await servers.ResetAsync();
+        }
+    }
+
     [Fact]
     public async Task MariaDbCompressedEventsAreReadLikeTheOthers()
     {

@@ -5,11 +5,13 @@ using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Binlog;
 using BinlogFlusher.Engine.Connection;
 using BinlogFlusher.Engine.Flushing;
+using BinlogFlusher.Engine.Planning;
 using BinlogFlusher.Engine.Server;
 using BinlogFlusher.Engine.State;
 using BinlogFlusher.Engine.Verifying;
 using BinlogFlusher.Sandbox;
 using BinlogFlusher.Tests.Infrastructure;
+using MySqlConnector;
 using static BinlogFlusher.Tests.Infrastructure.FlushAssertions;
 
 namespace BinlogFlusher.Tests;
@@ -147,6 +149,99 @@ public sealed class VerifyTests(ReplicaPairFixture servers)
         Assert.Equal(VerificationStatus.Mismatch, items.Status);
         Assert.True(items.RowsInBinlog < 5, items.ToString());
         Assert.Contains(items.Problems, p => p.EndsWith(" rows in the binlog, 5 copied", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An administrator's logged statement on the replica during the flush, as root (read_only does not stop it). In the
+    /// flush's own GTID domain: on MariaDB the run itself fails when another domain writes to a flushed table, but a
+    /// write in its domain, as every write is on MySQL (one server UUID), only the binlog tells apart from the flush.
+    /// </summary>
+    Task AsAdministratorAsync(params string[] statements) => ReplicaPairFixture.ExecuteAsync(servers.Replica,
+        (servers.IsMariaDb ? new[] { $"SET SESSION gtid_domain_id = {FlushOptions.DefaultGtidDomainId}" } : Array.Empty<string>()).Concat(statements).ToArray());
+
+    [Theory]
+    [InlineData("UPDATE bf_verify.items SET name = 'changed' WHERE id = 2", "1 row is changed by UPDATE in the range, at ")]
+    [InlineData("DELETE FROM bf_verify.items WHERE id >= 4", "2 rows are deleted by DELETE in the range, the first at ")]
+    [InlineData("ALTER TABLE items COMMENT 'changed'", "ALTER TABLE is logged in the range, at ")]
+    public async Task AChangeToAFlushedTableInsideTheRangeIsAMismatchNamingIt(string statement, string problem)
+    {
+        await SmallSchemaAsync();
+        var state = Path.Combine(Path.GetTempPath(), $"bf-verify-{Guid.NewGuid():N}.json");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_verify" } }, ThrottleLimit = 1, ChunkSize = 2, StateFile = state };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        var renames = 0;
+        long? notesInPlace = null;
+        var flusher = new HostFlusher(plan, new WarningListener())
+        {
+            // notes renamed aside: items, flushed first (by name, one table at a time), is back in place. The statement runs under USE bf_verify.
+            PhaseReached = async point =>
+            {
+                if (point != "Renamed" || ++renames != 2) return;
+                notesInPlace = (long?)await ReplicaPairFixture.ScalarAsync(servers.Replica,
+                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'bf_verify' AND TABLE_NAME = 'notes'");
+                await AsAdministratorAsync("USE bf_verify", statement);
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+        File.Delete(state);
+        Assert.True(result.Status == FlushStatus.Completed, result.Error);
+        Assert.Equal(0L, notesInPlace);
+        var verification = await new FlushVerifier(ReplicaSettings).VerifyAsync(result.BinlogRanges, TableExpectation.Of(result), CancellationToken.None);
+
+        var items = verification.Single(v => v.Table == "items");
+        Assert.Equal(VerificationStatus.Mismatch, items.Status);
+        Assert.Contains(items.Problems, p => System.Text.RegularExpressions.Regex.IsMatch(p, "^" + System.Text.RegularExpressions.Regex.Escape(problem) + @"binlog\.\d+:\d+$"));
+        Assert.Equal(5, items.RowsInBinlog);
+        var notes = verification.Single(v => v.Table == "notes");
+        Assert.True(notes.Status == VerificationStatus.Verified, notes.ToString());
+    }
+
+    [Fact]
+    public async Task InvokeBinlogFlushVerifyWritesTheMismatchNamingTheTableAnAdministratorChanged()
+    {
+        await SmallSchemaAsync();
+        var state = Path.Combine(Path.GetTempPath(), $"bf-verify-{Guid.NewGuid():N}.json");
+        // A reader's open transaction holds notes' rename back: items, flushed first, is in place meanwhile.
+        await using var reader = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        await new MySqlCommand("BEGIN; SELECT * FROM bf_verify.notes", reader).ExecuteNonQueryAsync();
+
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_verify -ThrottleLimit 1 -ChunkSize 2 -StateFile $state -Verify -Confirm:$false",
+            Variables(servers, ("state", state)), whileRunning: (_, _) =>
+            {
+                try
+                {
+                    WaitForRenameHeldBackAsync("notes").GetAwaiter().GetResult();
+                    AsAdministratorAsync("UPDATE bf_verify.items SET name = 'changed' WHERE id IN (1, 2, 3)").GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    new MySqlCommand("COMMIT", reader).ExecuteNonQuery();
+                }
+            });
+
+        var result = run.Single<FlushResult>();
+        File.Delete(state);
+        Assert.Equal(FlushStatus.Completed, result.Status);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("VerificationMismatch,BinlogFlusher.Commands.InvokeBinlogFlushCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("the binlog differs from the flush for 1 of 2 tables: bf_verify.items: Mismatch", error.ErrorDetails.Message);
+        Assert.Contains("3 rows are changed by UPDATE in the range, the first at binlog.", error.ErrorDetails.Message);
+        Assert.Equal(VerificationStatus.Verified, result.Verification.Single(v => v.Table == "notes").Status);
+    }
+
+    /// <summary>Until a RENAME TABLE naming <paramref name="table"/> waits for a metadata lock.</summary>
+    async Task WaitForRenameHeldBackAsync(string table)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await ReplicaPairFixture.ScalarAsync(servers.Replica,
+                   "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE = 'Waiting for table metadata lock' AND INFO LIKE " +
+                   $"'%RENAME TABLE%{table}%'") is 0L)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No RENAME TABLE of {table} waited for its metadata lock within 20 s.");
+            await Task.Delay(100);
+        }
     }
 
     async Task<List<BinlogEvent>> ReadAsync(BinlogRange range)

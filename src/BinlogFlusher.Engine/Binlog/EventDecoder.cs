@@ -51,8 +51,7 @@ namespace BinlogFlusher.Engine.Binlog
                 BinlogEventType.Query or BinlogEventType.MariaDbQueryCompressed => DecodeQuery(header, body),
                 BinlogEventType.Xid => new XidEvent(header, File, body.UInt(8)),
                 BinlogEventType.TableMap => DecodeTableMap(header, body),
-                BinlogEventType.WriteRowsV1 or BinlogEventType.WriteRowsV2
-                    or BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed => DecodeWriteRows(header, body),
+                _ when RowsLayouts.TryGetValue(header.Type, out var layout) => DecodeRows(header, body, layout),
                 BinlogEventType.Gtid => DecodeMySqlGtid(header, body),
                 BinlogEventType.MariaDbGtid => DecodeMariaDbGtid(header, body),
                 _ => new BinlogEvent(header, File),
@@ -141,10 +140,35 @@ namespace BinlogFlusher.Engine.Binlog
             return map;
         }
 
-        WriteRowsEvent DecodeWriteRows(EventHeader header, ByteReader body)
+        enum RowsKind { Write, Update, Delete }
+
+        /// <summary>
+        /// The rows events by type: what they do, whether they have v2's extra-data header, whether their rows are
+        /// zlib-compressed (MariaDB's log_bin_compress).
+        /// </summary>
+        static readonly Dictionary<BinlogEventType, (RowsKind Kind, bool Version2, bool Compressed)> RowsLayouts = new()
         {
-            var version2 = header.Type is BinlogEventType.WriteRowsV2 or BinlogEventType.MariaDbWriteRowsCompressed;
-            var postHeader = PostHeader(header.Type, version2 ? 10 : 8);
+            [BinlogEventType.WriteRowsV1] = (RowsKind.Write, false, false),
+            [BinlogEventType.UpdateRowsV1] = (RowsKind.Update, false, false),
+            [BinlogEventType.DeleteRowsV1] = (RowsKind.Delete, false, false),
+            [BinlogEventType.WriteRowsV2] = (RowsKind.Write, true, false),
+            [BinlogEventType.UpdateRowsV2] = (RowsKind.Update, true, false),
+            [BinlogEventType.DeleteRowsV2] = (RowsKind.Delete, true, false),
+            [BinlogEventType.MariaDbWriteRowsCompressedV1] = (RowsKind.Write, false, true),
+            [BinlogEventType.MariaDbUpdateRowsCompressedV1] = (RowsKind.Update, false, true),
+            [BinlogEventType.MariaDbDeleteRowsCompressedV1] = (RowsKind.Delete, false, true),
+            [BinlogEventType.MariaDbWriteRowsCompressed] = (RowsKind.Write, true, true),
+            [BinlogEventType.MariaDbUpdateRowsCompressed] = (RowsKind.Update, true, true),
+            [BinlogEventType.MariaDbDeleteRowsCompressed] = (RowsKind.Delete, true, true),
+        };
+
+        /// <summary>
+        /// A rows event: post-header (table id, flags, v2's extra data), column count, the columns-present bitmap (UPDATE:
+        /// a second one, for the after image), then the rows, each one image (UPDATE: before, then after).
+        /// </summary>
+        RowsEvent DecodeRows(EventHeader header, ByteReader body, (RowsKind Kind, bool Version2, bool Compressed) layout)
+        {
+            var postHeader = PostHeader(header.Type, layout.Version2 ? 10 : 8);
             var tableId = body.UInt(postHeader == 6 ? 4 : 6);
             body.Skip(2); // flags
             if (postHeader >= 10)
@@ -157,37 +181,63 @@ namespace BinlogFlusher.Engine.Binlog
             var count = checked((int)body.LengthEncoded());
             if (count != table.Columns.Count)
                 throw new BinlogReaderException($"A row event for {table.QuotedName} has {count} columns, its TABLE_MAP {table.Columns.Count}.");
-            var presentBits = body.Bytes((count + 7) / 8);
-            var present = new bool[count];
-            var presentCount = 0;
-            for (var i = 0; i < count; i++)
+            var present = ColumnsPresent(ref body, count);
+            var presentAfter = layout.Kind == RowsKind.Update ? ColumnsPresent(ref body, count) : null;
+            if (layout.Compressed)
             {
-                present[i] = (presentBits[i / 8] & (1 << (i % 8))) != 0;
-                if (present[i]) presentCount++;
-            }
-            if (header.Type is BinlogEventType.MariaDbWriteRowsCompressedV1 or BinlogEventType.MariaDbWriteRowsCompressed)
-            {
+                // Only the rows are compressed: the bitmaps before them are not.
                 var uncompressed = MariaDbCompression.Uncompress(ref body);
                 body = new ByteReader(uncompressed, 0, uncompressed.Length);
             }
             var rows = new List<object?[]>();
-            var nullBytes = (presentCount + 7) / 8;
+            var rowsAfter = new List<object?[]>();
+            var nullBytes = NullBytes(present);
+            var nullBytesAfter = presentAfter is null ? 0 : NullBytes(presentAfter);
             while (body.Remaining > 0)
             {
-                var nullStart = body.Offset;
-                body.Skip(nullBytes);
-                var row = new object?[count];
-                var bit = 0;
-                for (var i = 0; i < count; i++)
-                {
-                    if (!present[i]) continue;
-                    var isNull = (body.Buffer[nullStart + bit / 8] & (1 << (bit % 8))) != 0;
-                    bit++;
-                    if (!isNull) row[i] = RowValueDecoder.Decode(ref body, table.Columns[i]);
-                }
-                rows.Add(row);
+                rows.Add(Image(ref body, table, present, nullBytes));
+                if (presentAfter is not null) rowsAfter.Add(Image(ref body, table, presentAfter, nullBytesAfter));
             }
-            return new WriteRowsEvent(header, File, table, rows, present);
+            return layout.Kind switch
+            {
+                RowsKind.Update => new UpdateRowsEvent(header, File, table, rows, present, rowsAfter, presentAfter!),
+                RowsKind.Delete => new DeleteRowsEvent(header, File, table, rows, present),
+                _ => new WriteRowsEvent(header, File, table, rows, present),
+            };
+        }
+
+        static bool[] ColumnsPresent(ref ByteReader body, int count)
+        {
+            var bits = body.Bytes((count + 7) / 8);
+            var present = new bool[count];
+            for (var i = 0; i < count; i++) present[i] = (bits[i / 8] & (1 << (i % 8))) != 0;
+            return present;
+        }
+
+        /// <summary>An image's NULL bitmap has a bit for each column the image holds.</summary>
+        static int NullBytes(bool[] present)
+        {
+            var held = 0;
+            foreach (var column in present)
+                if (column) held++;
+            return (held + 7) / 8;
+        }
+
+        /// <summary>One row image: its NULL bitmap, then the value of each column present and not NULL.</summary>
+        static object?[] Image(ref ByteReader body, TableMapEvent table, bool[] present, int nullBytes)
+        {
+            var nullStart = body.Offset;
+            body.Skip(nullBytes);
+            var row = new object?[present.Length];
+            var bit = 0;
+            for (var i = 0; i < present.Length; i++)
+            {
+                if (!present[i]) continue;
+                var isNull = (body.Buffer[nullStart + bit / 8] & (1 << (bit % 8))) != 0;
+                bit++;
+                if (!isNull) row[i] = RowValueDecoder.Decode(ref body, table.Columns[i]);
+            }
+            return row;
         }
 
         GtidEvent DecodeMySqlGtid(EventHeader header, ByteReader body)

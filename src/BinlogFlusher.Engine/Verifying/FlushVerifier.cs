@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using BinlogFlusher.Engine.Binlog;
@@ -17,15 +16,12 @@ namespace BinlogFlusher.Engine.Verifying
     /// <summary>
     /// Reads a run's binlog ranges from the server over the replication protocol, as a consumer does, once, and checks
     /// each flushed table in them: its CREATE TABLE logged once under its schema before its rows, as many rows as the
-    /// flush copied, no transaction above the chunk bound, keys increasing from chunk to chunk, and no row of a backup
-    /// table. Reads only: the flush's result is left as it is.
+    /// flush copied, no transaction above the chunk bound, keys increasing from chunk to chunk, no row of a backup table,
+    /// and nothing else changing it in the range: no UPDATE or DELETE rows, no ALTER, DROP, TRUNCATE or RENAME. Reads
+    /// only: the flush's result is left as it is.
     /// </summary>
     public sealed class FlushVerifier
     {
-        static readonly Regex CreateTable = new Regex(
-            @"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:`(?<schema>(?:[^`]|``)+)`\.)?`(?<table>(?:[^`]|``)+)`",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         readonly ConnectionSettings settings;
 
         public FlushVerifier(ConnectionSettings settings)
@@ -94,8 +90,8 @@ namespace BinlogFlusher.Engine.Verifying
         /// <summary>Each table's chunk key positions (its primary key, else its shortest NOT NULL unique key) and COUNT(*), read once before the binlog.</summary>
         async Task<Dictionary<(string, string), TableTally>> ReadTablesAsync(IReadOnlyList<TableExpectation> tables, bool countTables, bool checkBound, CancellationToken cancellationToken)
         {
-            var tallies = new Dictionary<(string, string), TableTally>();
             await using var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false);
+            var tallies = new Dictionary<(string, string), TableTally>(await TableNameComparer.OfServerAsync(session, cancellationToken).ConfigureAwait(false));
             // Once replication runs again (-StartReplica), its writes change the tables: their count says nothing of the flush.
             var inspector = new ServerInspector(session);
             var replicating = !countTables || (await inspector.ReadChannelsAsync(await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Any(c => c.SqlRunning);
@@ -152,20 +148,24 @@ namespace BinlogFlusher.Engine.Verifying
                         foreach (var tally in tallies.Values) tally.EndTransaction();
                         inTransaction = false;
                         break;
-                    case QueryEvent query when CreateTable.Match(query.Statement) is { Success: true } create:
-                        var schema = create.Groups["schema"].Success ? Unquote(create.Groups["schema"].Value) : query.Schema;
-                        if (tallies.TryGetValue((schema, Unquote(create.Groups["table"].Value)), out var created)) created.Created(query.Schema);
+                    case QueryEvent query when TableStatement.Parse(query.Schema, query.Statement) is { } statement:
+                        foreach (var name in statement.Tables)
+                        {
+                            if (!tallies.TryGetValue(name, out var tally)) continue;
+                            if (statement.CreatesTable) tally.Created(query.Schema);
+                            else tally.Changes.Logged(statement.Kind, At(query));
+                        }
                         break;
-                    case WriteRowsEvent write:
-                        CountRows(write, tallies, inTransaction);
+                    case RowsEvent rows:
+                        CountRows(rows, tallies, inTransaction);
                         break;
                 }
             }
         }
 
-        static void CountRows(WriteRowsEvent write, Dictionary<(string, string), TableTally> tallies, bool inTransaction)
+        static void CountRows(RowsEvent rows, Dictionary<(string, string), TableTally> tallies, bool inTransaction)
         {
-            var table = write.Table;
+            var table = rows.Table;
             if (StateJournalSchema.IsBackupName(table.Table))
             {
                 var owners = tallies.Values.Where(t => t.Expected.Schema == table.Schema && t.Expected.BackupTable == table.Table).ToList();
@@ -175,9 +175,20 @@ namespace BinlogFlusher.Engine.Verifying
                 return;
             }
             if (!tallies.TryGetValue((table.Schema, table.Table), out var tally)) return;
-            foreach (var row in write.Rows) tally.Row(row, inTransaction);
+            switch (rows)
+            {
+                case WriteRowsEvent:
+                    foreach (var row in rows.Rows) tally.Row(row, inTransaction);
+                    break;
+                case UpdateRowsEvent:
+                    tally.Changes.Updated(rows.Rows.Count, At(rows));
+                    break;
+                case DeleteRowsEvent:
+                    tally.Changes.Deleted(rows.Rows.Count, At(rows));
+                    break;
+            }
         }
 
-        static string Unquote(string name) => name.Replace("``", "`");
+        static string At(BinlogEvent binlogEvent) => binlogEvent.File + ":" + binlogEvent.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

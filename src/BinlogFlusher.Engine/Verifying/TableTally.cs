@@ -31,6 +31,8 @@ namespace BinlogFlusher.Engine.Verifying
         public long? RowsInTable { get; }
         public int Creates { get; private set; }
         public long Rows { get; private set; }
+        /// <summary>Its UPDATE and DELETE rows and its DDL in the range: none of them is the flush's.</summary>
+        public TableChanges Changes { get; } = new TableChanges();
         bool ChecksOrder => KeyPositions.Count > 0 && Expected.MayRepeat.Count == 0;
 
         public void Problem(string problem)
@@ -85,6 +87,7 @@ namespace BinlogFlusher.Engine.Verifying
         public TableVerification Result()
         {
             EndTransaction();
+            foreach (var change in Changes.Problems()) Problem(change);
             if (Creates == 0) Problem("no CREATE TABLE is logged");
             var expected = Expected.RowsCopied;
             if (Expected.MayRepeat.Count == 0 ? Rows != expected : Rows < expected)
