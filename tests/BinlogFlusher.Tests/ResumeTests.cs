@@ -44,12 +44,15 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         var killedJournal = FlushJournal.Load(StateFile);
         var flushedInFirstRun = killedJournal.Tables.Where(t => t.Flushed).Select(t => t.Schema + "." + t.Table).ToList();
 
-        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database 'bf*' -ChunkSize 1000 -Confirm:$false",
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database 'bf*' -ChunkSize 1000 -Verify -Confirm:$false",
             Variables(servers, ("state", StateFile)));
 
         var result = SingleResult(run);
         Assert.Equal(FlushStatus.Completed, result.Status);
         Assert.Equal(2, result.BinlogRanges.Count);
+        // -Verify reads both runs' ranges: each table's key order holds across them, outside the ranges that may repeat.
+        Assert.All(result.Verification, v => Assert.True(v.Status == Engine.Verifying.VerificationStatus.Verified, v.ToString()));
+        Assert.Equal(result.Tables.Count, result.Verification.Count);
         Assert.All(result.Tables.Where(t => flushedInFirstRun.Contains(t.Schema + "." + t.Table)), t => Assert.Equal(TableFlushStatus.FlushedEarlier, t.Status));
         Assert.All(result.Tables.Where(t => !flushedInFirstRun.Contains(t.Schema + "." + t.Table)), t => Assert.Equal(TableFlushStatus.Flushed, t.Status));
         var after = await TableState.ReadAllAsync(servers.Replica, HardCases.Schemas);
@@ -99,11 +102,13 @@ public sealed class ResumeTests(ReplicaPairFixture servers) : IAsyncLifetime
         await FlushProcess.KillAtAsync(servers, folder, StateFile, point, databases: "bf_gapkeys");
         Restore();
 
-        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database bf_gapkeys -ChunkSize 1000 -Confirm:$false",
+        var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database bf_gapkeys -ChunkSize 1000 -Verify -Confirm:$false",
             Variables(servers, ("state", StateFile)));
 
         var result = SingleResult(run);
         Assert.Equal(FlushStatus.Completed, result.Status);
+        var verified = Assert.Single(result.Verification);
+        Assert.True(verified.Status == Engine.Verifying.VerificationStatus.Verified, verified.ToString());
         Assert.Equal(original, await TableState.ReadAsync(servers.Replica, "bf_gapkeys", "rows"));
         Assert.Equal(2, result.BinlogRanges.Count);
         // The resumed copy began after a committed key of the first run, not at the start.

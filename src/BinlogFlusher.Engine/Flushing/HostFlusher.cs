@@ -129,7 +129,7 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 var candidate = plan.Candidates.First(c => c.Schema == entry.Schema && c.Name == entry.Table);
                 if (!approved.Contains(candidate)) { entry.Phase = TablePhase.Skipped; continue; }
-                if (TableFlusher.InterruptedRange(candidate, entry) is { } range && !entry.MayRepeat.Contains(range)) entry.MayRepeat.Add(range);
+                if (TableFlusher.InterruptedRange(candidate, entry) is { } range) entry.AddMayRepeat(range);
                 entry.Phase = TablePhase.Pending;
             }
             return journal;

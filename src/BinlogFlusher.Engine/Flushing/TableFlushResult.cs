@@ -19,6 +19,8 @@ namespace BinlogFlusher.Engine.Flushing
         public TimeSpan Duration { get; set; }
         public TableFlushStatus Status { get; set; }
         public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
+        /// <summary>The keys each MayRepeat entry covers, which -Verify reads.</summary>
+        internal IReadOnlyList<State.RepeatRange> MayRepeatRanges { get; set; } = Array.Empty<State.RepeatRange>();
         public string? Error { get; set; }
         public override string ToString() => $"{Schema}.{Table}: {Status}, {Rows:N0} rows in {Chunks} chunk(s)";
 
@@ -37,6 +39,7 @@ namespace BinlogFlusher.Engine.Flushing
                 Duration = duration,
                 Status = status,
                 MayRepeat = progressed ? entry.MayRepeat.ToList() : (IReadOnlyList<string>)Array.Empty<string>(),
+                MayRepeatRanges = progressed ? entry.MayRepeatRanges.ToList() : (IReadOnlyList<State.RepeatRange>)Array.Empty<State.RepeatRange>(),
                 Error = status == TableFlushStatus.NotStarted ? entry.Error : null,
             };
         }

@@ -118,7 +118,8 @@ namespace BinlogFlusher.Engine.Flushing
                 // Under the journal's lock: another worker may be writing the journal out meanwhile.
                 context.Journal.Update(_ =>
                 {
-                    foreach (var i in together) tables[i].Entry.MayRepeat.Add($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)");
+                    foreach (var i in together)
+                        tables[i].Entry.AddMayRepeat(AllRowsRepeat($"all rows of {tables[i].Candidate.Schema}.{tables[i].Candidate.Name} (copied with its batch)", tables[i].Candidate));
                 });
                 context.Listener.Warning($"{context.Target}: the connection was lost while copying {together.Count} small tables together ({exception.Message}); reconnecting and copying each again. Their rows may appear twice in the binlog.");
                 await ReconnectAsync($"the connection was lost while copying {together.Count} small tables together").ConfigureAwait(false);

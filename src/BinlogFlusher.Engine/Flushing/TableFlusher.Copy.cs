@@ -17,12 +17,12 @@ namespace BinlogFlusher.Engine.Flushing
         async Task CopyAsync(FlushCandidate candidate, JournalTable entry, string backup, string original, CancellationToken cancellationToken)
         {
             var insert = WriteStatements.Logged + "; " + InsertAll(candidate.Table, entry);
-            if (candidate.ChunkKey.Count == 0) await CopyInOneStatementAsync(candidate.Table, entry, insert, cancellationToken).ConfigureAwait(false);
+            if (candidate.ChunkKey.Count == 0) await CopyInOneStatementAsync(candidate, entry, insert, cancellationToken).ConfigureAwait(false);
             else await CopyInChunksAsync(new ChunkWalk(this, candidate, entry, backup), insert, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>A table without a chunk key; a resumed one starts its rows over.</summary>
-        async Task CopyInOneStatementAsync(TableInfo table, JournalTable entry, string insert, CancellationToken cancellationToken)
+        async Task CopyInOneStatementAsync(FlushCandidate candidate, JournalTable entry, string insert, CancellationToken cancellationToken)
         {
             var reconnects = 0;
             entry.RowsCopied = 0;
@@ -30,12 +30,12 @@ namespace BinlogFlusher.Engine.Flushing
             await EnterPhaseAsync(entry, TablePhase.Copying).ConfigureAwait(false);
             await session.ExecuteAsync(ServerPhase(new[] { entry }), CancellationToken.None).ConfigureAwait(false);
             var rows = await WithReconnectAsync(() => ExecuteChunkAsync(insert, Array.Empty<MySqlParameter>(), cancellationToken),
-                $"all rows of {table.Schema}.{table.Name} (copied in one statement)", entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
+                AllRowsRepeat($"all rows of {candidate.Schema}.{candidate.Name} (copied in one statement)", candidate), entry, () => ++reconnects, cancellationToken).ConfigureAwait(false);
             entry.RowsCopied = rows;
             entry.Chunks = 1;
             Interlocked.Add(ref context.RowsCopied, rows);
             context.Journal.Update(_ => { });
-            ReportCopy(entry, table);
+            ReportCopy(entry, candidate.Table);
         }
 
         /// <summary>Chunk after chunk, each its own transaction; the journal holds the last committed key and the chunk running next.</summary>
@@ -83,7 +83,7 @@ namespace BinlogFlusher.Engine.Flushing
             var (where, parameters) = walk.Range(last, upper);
             var rows = await WithReconnectAsync(
                 () => ExecuteChunkAsync($"{insert}{walk.ForceIndex}{where} ORDER BY {walk.KeyList}{walk.Limit}", parameters, cancellationToken),
-                walk.Describe(last, upper), entry, countReconnect, cancellationToken).ConfigureAwait(false);
+                walk.Repeats(last, upper), entry, countReconnect, cancellationToken).ConfigureAwait(false);
             // A chunk up to a boundary found by a query holds exactly chunkRows rows (the key is unique): anything else
             // means the backup changed under the copy. The last chunk takes whatever follows, as a range of integers does.
             if (upper is not null && !walk.ByValue && rows != walk.ChunkRows)
@@ -256,9 +256,9 @@ namespace BinlogFlusher.Engine.Flushing
             public (string Where, MySqlParameter[] Parameters) Range(List<object?>? last, List<object?>? upper) =>
                 ByValue && last is not null && upper is not null ? ValueRange(candidate.ChunkKey[0], last[0], upper[0]) : KeyRange(keyNames, last, upper);
 
-            public string Describe(List<object?>? last, List<object?>? upper) =>
-                $"{Table.Schema}.{Table.Name} ({string.Join(", ", keyNames)}) > {(last is null ? "(start)" : KeyCodec.Describe(last))}" +
-                (upper is null ? "" : $" and <= {KeyCodec.Describe(upper)}");
+            /// <summary>The chunk after <paramref name="last"/> up to <paramref name="upper"/>, as a range whose rows may repeat.</summary>
+            public RepeatRange Repeats(List<object?>? last, List<object?>? upper) =>
+                KeysRepeat(Table, keyNames, last?.Select(KeyCodec.Encode).ToList(), upper?.Select(KeyCodec.Encode).ToList());
         }
     }
 }

@@ -209,7 +209,7 @@ namespace BinlogFlusher.Engine.Flushing
         /// Runs a copy step; when the connection is lost, reconnects and runs it again, a bounded number of times. A lost
         /// INSERT may already have written rows to the binlog: <paramref name="mayRepeat"/> names them.
         /// </summary>
-        async Task<T> WithReconnectAsync<T>(Func<Task<T>> step, string? mayRepeat, JournalTable entry, Func<int> countReconnect, CancellationToken cancellationToken)
+        async Task<T> WithReconnectAsync<T>(Func<Task<T>> step, RepeatRange? mayRepeat, JournalTable entry, Func<int> countReconnect, CancellationToken cancellationToken)
         {
             while (true)
             {
@@ -225,10 +225,10 @@ namespace BinlogFlusher.Engine.Flushing
                     if (mayRepeat is not null)
                     {
                         // Under the journal's lock: another worker may be writing the journal out meanwhile.
-                        context.Journal.Update(_ => entry.MayRepeat.Add(mayRepeat));
+                        context.Journal.Update(_ => entry.AddMayRepeat(mayRepeat));
                     }
                     context.Listener.Warning($"{context.Target}: the connection was lost during the copy of {entry.Schema}.{entry.Table} ({exception.Message}); reconnecting ({attempt} of {context.Options.ReconnectAttempts})." +
-                                             (mayRepeat is null ? "" : $" Rows of {mayRepeat} may appear twice in the binlog."));
+                                             (mayRepeat is null ? "" : $" Rows of {mayRepeat.Text} may appear twice in the binlog."));
                     await ReconnectAsync($"the connection was lost during the copy of {entry.Schema}.{entry.Table}").ConfigureAwait(false);
                 }
             }
@@ -244,15 +244,30 @@ namespace BinlogFlusher.Engine.Flushing
             await session.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
 
         /// <summary>The rows a run that stopped during this table's copy may already have written (for a resumed run to report).</summary>
-        internal static string? InterruptedRange(FlushCandidate candidate, JournalTable entry)
+        internal static RepeatRange? InterruptedRange(FlushCandidate candidate, JournalTable entry)
         {
             if (!entry.CopyStarted || entry.Flushed) return null;
-            if (candidate.ChunkKey.Count == 0) return $"all rows of {entry.Schema}.{entry.Table} (copied in one statement)";
-            var last = entry.LastChunkKey?.Select(KeyCodec.Decode).ToList();
-            var upper = entry.PendingChunkUpper?.Select(KeyCodec.Decode).ToList();
-            return $"{entry.Schema}.{entry.Table} ({string.Join(", ", candidate.ChunkKey.Select(c => c.Name))}) > {(last is null ? "(start)" : KeyCodec.Describe(last))}" +
-                   (upper is null ? "" : $" and <= {KeyCodec.Describe(upper)}");
+            if (candidate.ChunkKey.Count == 0) return AllRowsRepeat($"all rows of {entry.Schema}.{entry.Table} (copied in one statement)", candidate);
+            return KeysRepeat(candidate.Table, candidate.ChunkKey.Select(c => c.Name).ToList(), entry.LastChunkKey, entry.PendingChunkUpper);
         }
+
+        /// <summary>The rows after <paramref name="last"/> up to and including <paramref name="upper"/> (null: open), named for people and bounded for the verifier.</summary>
+        internal static RepeatRange KeysRepeat(TableInfo table, IReadOnlyList<string> keyNames, List<KeyValue>? last, List<KeyValue>? upper)
+        {
+            string Describe(List<KeyValue> key) => KeyCodec.Describe(key.Select(KeyCodec.Decode).ToList());
+            return new RepeatRange
+            {
+                Text = $"{table.Schema}.{table.Name} ({string.Join(", ", keyNames)}) > {(last is null ? "(start)" : Describe(last))}" +
+                       (upper is null ? "" : $" and <= {Describe(upper)}"),
+                Key = keyNames.ToList(),
+                Lower = last?.ToList(),
+                Upper = upper?.ToList(),
+            };
+        }
+
+        /// <summary>Every row of a table copied by one statement: which of them reached the binlog before the statement was cut off is unknown.</summary>
+        internal static RepeatRange AllRowsRepeat(string text, FlushCandidate candidate) =>
+            new RepeatRange { Text = text, AllRows = true, Key = candidate.ChunkKey.Select(c => c.Name).ToList() };
 
         /// <summary>The table's rows so far, and the host's with them (its row count and time left move with each chunk).</summary>
         void ReportCopy(JournalTable entry, TableInfo table)

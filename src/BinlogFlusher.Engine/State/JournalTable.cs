@@ -25,6 +25,8 @@ namespace BinlogFlusher.Engine.State
         public int? ChunkRows { get; set; }
         /// <summary>Key ranges whose rows may stand twice in the binlog (a chunk that failed half way and was run again).</summary>
         public List<string> MayRepeat { get; set; } = new List<string>();
+        /// <summary>The keys each MayRepeat entry covers, for the verifier; empty in state files written before they were recorded.</summary>
+        public List<RepeatRange> MayRepeatRanges { get; set; } = new List<RepeatRange>();
         public string? Error { get; set; }
         /// <summary>The chunk being copied: rows after LastChunkKey up to this key may be in the binlog if the run stopped during it.</summary>
         public List<KeyValue>? PendingChunkUpper { get; set; }
@@ -38,5 +40,12 @@ namespace BinlogFlusher.Engine.State
         public bool Flushed { get; set; }
         /// <summary>The table's definition when the run began (columns, indexes, partitions); a resume refuses if it changed.</summary>
         public string? Fingerprint { get; set; }
+
+        /// <summary>Records a range whose rows may repeat: its text for people, its keys for the verifier; a range already recorded is not added again.</summary>
+        public void AddMayRepeat(RepeatRange range)
+        {
+            if (!MayRepeat.Contains(range.Text)) MayRepeat.Add(range.Text);
+            if (!MayRepeatRanges.Exists(r => r.Text == range.Text)) MayRepeatRanges.Add(range);
+        }
     }
 }

@@ -16,9 +16,9 @@ namespace BinlogFlusher.Engine.Verifying
     /// <summary>
     /// Reads a run's binlog ranges from the server over the replication protocol, as a consumer does, once, and checks
     /// each flushed table in them: its CREATE TABLE logged once under its schema before its rows, as many rows as the
-    /// flush copied, no transaction above the chunk bound, keys increasing from chunk to chunk, no row of a backup table,
-    /// and nothing else changing it in the range: no UPDATE or DELETE rows, no ALTER, DROP, TRUNCATE or RENAME. Reads
-    /// only: the flush's result is left as it is.
+    /// flush copied, no transaction above the chunk bound, chunk keys increasing from chunk to chunk outside the ranges
+    /// that may repeat (<see cref="TableTally"/>), no row of a backup table, and nothing else changing it in the range:
+    /// no UPDATE or DELETE rows, no ALTER, DROP, TRUNCATE or RENAME. Reads only: the flush's result is left as it is.
     /// </summary>
     public sealed class FlushVerifier
     {
@@ -47,6 +47,7 @@ namespace BinlogFlusher.Engine.Verifying
                     // A range that ends inside a transaction (a binlog cut by a crash) does not run on into the next one.
                     foreach (var tally in tallies.Values) tally.EndTransaction();
                 }
+                await CheckOrderAsync(tallies.Values, cancellationToken).ConfigureAwait(false);
                 return tallies.Values.Select(t => t.Result()).ToList();
             }
             catch (BinlogReaderException e)
@@ -87,7 +88,7 @@ namespace BinlogFlusher.Engine.Verifying
         FlushException Failed(string why, Exception inner) =>
             new FlushException(FlushErrorKind.VerificationFailed, $"{settings.Target}: cannot verify the flush in its binlog: {why}", inner);
 
-        /// <summary>Each table's chunk key positions (its primary key, else its shortest NOT NULL unique key) and COUNT(*), read once before the binlog.</summary>
+        /// <summary>Each table's chunk key (as the flush chose it from the catalog), its may-repeat ranges in that key's form, and its COUNT(*), read once before the binlog.</summary>
         async Task<Dictionary<(string, string), TableTally>> ReadTablesAsync(IReadOnlyList<TableExpectation> tables, bool countTables, bool checkBound, CancellationToken cancellationToken)
         {
             await using var session = await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false);
@@ -95,25 +96,67 @@ namespace BinlogFlusher.Engine.Verifying
             // Once replication runs again (-StartReplica), its writes change the tables: their count says nothing of the flush.
             var inspector = new ServerInspector(session);
             var replicating = !countTables || (await inspector.ReadChannelsAsync(await inspector.ReadDialectAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).Any(c => c.SqlRunning);
+            var catalog = (await inspector.ReadCatalogAsync(cancellationToken).ConfigureAwait(false)).Tables.ToDictionary(t => (t.Schema, t.Name));
             foreach (var table in tables)
             {
-                var rows = await session.QueryAsync(
-                    "SELECT s.INDEX_NAME, c.ORDINAL_POSITION, c.IS_NULLABLE, c.DATA_TYPE, c.COLUMN_TYPE FROM information_schema.STATISTICS s " +
-                    "JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME " +
-                    "WHERE s.NON_UNIQUE = 0 AND s.TABLE_SCHEMA = @schema AND s.TABLE_NAME = @table ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX",
-                    cancellationToken, new MySqlParameter("@schema", table.Schema), new MySqlParameter("@table", table.Table)).ConfigureAwait(false);
-                // Key order is checked on an integer primary key only: the flush's chunk key then (a primary key is its
-                // first choice), and integers order in the binlog as on the server. Text keys follow collations and
-                // binary keys bytes, which the reader's values do not carry.
-                var primary = rows.Where(r => r.Text("INDEX_NAME") == "PRIMARY").ToList();
-                var integerKey = primary.Count > 0 && primary.All(r => IntegerColumn.Bytes(r.Text("DATA_TYPE")) > 0);
-                var key = integerKey ? primary.Select(r => (int)r.Long("ORDINAL_POSITION") - 1).ToList() : new List<int>();
-                var unsigned = integerKey
-                    ? primary.Select(r => (r.Text("COLUMN_TYPE") ?? "").IndexOf("unsigned", StringComparison.OrdinalIgnoreCase) >= 0 ? IntegerColumn.Bytes(r.Text("DATA_TYPE")) : 0).ToList()
-                    : new List<int>();
-                tallies[(table.Schema, table.Table)] = new TableTally(table, key, unsigned, checkBound ? table.ChunkRows : 0, replicating ? null : await CountAsync(session, table, cancellationToken).ConfigureAwait(false));
+                var key = catalog.TryGetValue((table.Schema, table.Table), out var info) ? TableKey.Of(info) : null;
+                var repeats = await RepeatBoundsAsync(table, key, session, cancellationToken).ConfigureAwait(false);
+                tallies[(table.Schema, table.Table)] = new TableTally(table, repeats is null ? null : key, repeats ?? Array.Empty<RepeatBounds>(),
+                    checkBound ? table.ChunkRows : 0, replicating ? null : await CountAsync(session, table, cancellationToken).ConfigureAwait(false));
             }
             return tallies;
+        }
+
+        /// <summary>
+        /// The table's may-repeat ranges in its key's form; null when they cannot be read so (recorded as text only, by
+        /// a state file written before their keys were, or bounded by another key than the table's now): its key order
+        /// is then not checked and its rows are held to at least those copied.
+        /// </summary>
+        static async Task<IReadOnlyList<RepeatBounds>?> RepeatBoundsAsync(TableExpectation table, TableKey? key, ServerSession session, CancellationToken cancellationToken)
+        {
+            if (table.MayRepeat.Count == 0) return Array.Empty<RepeatBounds>();
+            if (key is null) return null;
+            var bounds = new List<RepeatBounds>();
+            foreach (var text in table.MayRepeat)
+            {
+                var range = table.MayRepeatRanges.FirstOrDefault(r => r.Text == text);
+                if (range is null) return null;
+                if (range.AllRows)
+                {
+                    bounds.Add(new RepeatBounds(true, null, null));
+                    continue;
+                }
+                if (!range.Key.SequenceEqual(key.Names, StringComparer.Ordinal)) return null;
+                try
+                {
+                    bounds.Add(new RepeatBounds(false,
+                        range.Lower is null ? null : await key.FromJournalAsync(range.Lower, session, cancellationToken).ConfigureAwait(false),
+                        range.Upper is null ? null : await key.FromJournalAsync(range.Upper, session, cancellationToken).ConfigureAwait(false)));
+                }
+                catch (Exception exception) when (exception is FormatException or OverflowException or InvalidCastException)
+                {
+                    throw new FlushException(FlushErrorKind.StateFileInvalid, $"{table.Schema}.{table.Table}: the may-repeat range '{text}' holds a key bound that cannot be read ({exception.Message}).", exception);
+                }
+            }
+            return bounds;
+        }
+
+        /// <summary>Each table's chunk order, once the binlog is read; a session only when a key with text columns needs the server's collations.</summary>
+        async Task CheckOrderAsync(IEnumerable<TableTally> tallies, CancellationToken cancellationToken)
+        {
+            ServerSession? session = null;
+            try
+            {
+                foreach (var tally in tallies)
+                {
+                    if (tally.NeedsServer) session ??= await ServerSession.OpenAsync(settings, null, cancellationToken).ConfigureAwait(false);
+                    await tally.CheckOrderAsync(session, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         /// <summary>The table's rows now; null when it cannot be counted (dropped or renamed since): its binlog is still checked.</summary>

@@ -1,17 +1,16 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text;
+using System.Numerics;
 
 namespace BinlogFlusher.Engine.Verifying
 {
     /// <summary>
-    /// Orders chunk keys as the binlog reader decodes them: numbers by value (whatever their .NET type), decimals the
-    /// reader keeps as text by value, temporal values by time, strings and bytes as text without regard to case (close
-    /// to the server's usual collations; the verifier compares chunk boundaries, not every row).
+    /// Orders and matches chunk keys held in <see cref="KeyColumn"/>'s comparable forms, column after column: numbers
+    /// by value, date text by character, bytes byte by byte. Not for collated text, which only the server orders
+    /// (<see cref="TableKey.AboveAsync"/>); equality is exact for every form, text included, as the same row's key is
+    /// the same bytes wherever it is logged.
     /// </summary>
-    public sealed class KeyComparer : IComparer<IReadOnlyList<object?>>
+    sealed class KeyComparer : IComparer<IReadOnlyList<object?>>, IEqualityComparer<object?[]>
     {
         public static readonly KeyComparer Instance = new KeyComparer();
 
@@ -26,48 +25,51 @@ namespace BinlogFlusher.Engine.Verifying
             return x.Count.CompareTo(y.Count);
         }
 
-        public static int CompareValues(object? a, object? b)
+        static int CompareValues(object? a, object? b) => (a, b) switch
         {
-            if (a is null || b is null) return a is null ? (b is null ? 0 : -1) : 1;
-            if (AsDecimal(a) is { } da && AsDecimal(b) is { } db) return da.CompareTo(db);
-            if (IsFloating(a) && IsFloating(b)) return Convert.ToDouble(a, CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, CultureInfo.InvariantCulture));
-            if (a is DateTimeOffset oa && b is DateTimeOffset ob) return oa.CompareTo(ob);
-            if (a is DateTime ta && b is DateTime tb) return ta.CompareTo(tb);
-            return string.Compare(Text(a), Text(b), CultureInfo.InvariantCulture, CompareOptions.IgnoreCase);
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            (decimal x, decimal y) => x.CompareTo(y),
+            (BigInteger x, BigInteger y) => x.CompareTo(y),
+            (long x, long y) => x.CompareTo(y),
+            (string x, string y) => string.CompareOrdinal(x, y),
+            (byte[] x, byte[] y) => CompareBytes(x, y),
+            _ => throw new InvalidOperationException($"Key values of types {a.GetType().Name} and {b.GetType().Name} are not ordered on the client."),
+        };
+
+        /// <summary>Byte by byte; a prefix first, as the server orders binary strings.</summary>
+        static int CompareBytes(byte[] x, byte[] y)
+        {
+            for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+                if (x[i] != y[i]) return x[i].CompareTo(y[i]);
+            return x.Length.CompareTo(y.Length);
         }
 
-        /// <summary>A key as an operator reads it: (1, 'abc').</summary>
-        public static string Describe(IReadOnlyList<object?> key) =>
-            "(" + string.Join(", ", key.Select(v => v switch
-            {
-                null => "NULL",
-                byte[] or string => "'" + Text(v) + "'",
-                _ => Text(v),
-            })) + ")";
-
-        static decimal? AsDecimal(object value) => value switch
+        public bool Equals(object?[]? x, object?[]? y)
         {
-            long l => l,
-            ulong u => u,
-            int i => i,
-            uint u => u,
-            short s => s,
-            ushort s => s,
-            sbyte s => s,
-            byte b => b,
-            decimal d => d,
-            string s when decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
+            if (x is null || y is null) return x is null && y is null;
+            if (x.Length != y.Length) return false;
+            for (var i = 0; i < x.Length; i++)
+                if (!ValueEquals(x[i], y[i])) return false;
+            return true;
+        }
 
-        static bool IsFloating(object value) => value is float or double || AsDecimal(value) is not null;
+        static bool ValueEquals(object? a, object? b) => a is byte[] x && b is byte[] y ? CompareBytes(x, y) == 0 : Equals(a, b);
 
-        static string Text(object value) => value switch
+        public int GetHashCode(object?[] key)
         {
-            byte[] bytes => Encoding.UTF8.GetString(bytes),
-            DateTimeOffset offset => offset.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-            DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-        };
+            var hash = 17;
+            foreach (var value in key) hash = unchecked(hash * 31 + ValueHash(value));
+            return hash;
+        }
+
+        static int ValueHash(object? value)
+        {
+            if (value is not byte[] bytes) return value?.GetHashCode() ?? 0;
+            var hash = bytes.Length;
+            foreach (var b in bytes) hash = unchecked(hash * 31 + b);
+            return hash;
+        }
     }
 }

@@ -16,6 +16,8 @@ namespace BinlogFlusher.Engine.Verifying
         /// <summary>Rows a chunk holds at most; 0 when the table was copied in one statement (no bound).</summary>
         public int ChunkRows { get; set; }
         public IReadOnlyList<string> MayRepeat { get; set; } = Array.Empty<string>();
+        /// <summary>The keys each MayRepeat entry covers; empty for a state file written before they were recorded.</summary>
+        public IReadOnlyList<RepeatRange> MayRepeatRanges { get; set; } = Array.Empty<RepeatRange>();
 
         /// <summary>The tables a flush result says reached the binlog (flushed now or by an earlier run of the same journal).</summary>
         public static IReadOnlyList<TableExpectation> Of(FlushResult result) =>
@@ -27,6 +29,7 @@ namespace BinlogFlusher.Engine.Verifying
                 RowsCopied = t.Rows,
                 ChunkRows = t.ChunkRows,
                 MayRepeat = t.MayRepeat,
+                MayRepeatRanges = t.MayRepeatRanges,
             }).ToList();
 
         /// <summary>The tables a finished run's state file records as flushed: what it copied, its chunk bound and the ranges that may repeat.</summary>
@@ -39,6 +42,7 @@ namespace BinlogFlusher.Engine.Verifying
                 RowsCopied = t.RowsCopied,
                 ChunkRows = t.ChunkRows ?? 0,
                 MayRepeat = t.MayRepeat.ToList(),
+                MayRepeatRanges = t.MayRepeatRanges.ToList(),
             }).ToList();
     }
 }
