@@ -1,4 +1,5 @@
 using System;
+using BinlogFlusher.Engine.Binlog;
 using BinlogFlusher.Engine.State;
 using System.Collections.Generic;
 using System.Globalization;
@@ -225,7 +226,7 @@ namespace BinlogFlusher.Engine.Server
         {
             const int Page = 10000;
             var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
-                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && (end is null || string.CompareOrdinal(f, end.File) <= 0)).ToList();
+                .Select(r => r.Text("Log_name") ?? "").Where(f => BinlogReader.CompareFiles(f, start.File) >= 0 && (end is null || BinlogReader.CompareFiles(f, end.File) <= 0)).ToList();
             foreach (var file in files)
             {
                 long position = file == start.File ? start.Position : 4;
