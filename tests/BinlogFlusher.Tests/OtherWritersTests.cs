@@ -81,6 +81,104 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.items"));
     }
 
+    /// <summary>
+    /// items, then orders, each on its own (chunks of 2 rows: neither is small enough to batch), one at a time; at
+    /// <paramref name="point"/> of the <paramref name="nth"/> table an administrator's session (read_only does not stop
+    /// it; a GTID domain of its own, so replication is unharmed) runs <paramref name="statements"/>.
+    /// </summary>
+    async Task<(FlushResult Result, WarningListener Listener)> FlushOneByOneAsync(string point, int nth, params string[] statements)
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ChunkSize = 2, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        Assert.Equal(new[] { "items", "orders" }, plan.Candidates.Select(c => c.Name));
+        var reached = 0;
+        var listener = new WarningListener();
+        var flusher = new HostFlusher(plan, listener)
+        {
+            PhaseReached = async at =>
+            {
+                if (at != point || ++reached != nth) return;
+                await ReplicaPairFixture.ExecuteAsync(servers.Replica, new[] { "SET SESSION gtid_domain_id = 77" }.Concat(statements).ToArray());
+            },
+        };
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+        Assert.True(reached >= nth, $"{point} was reached {reached} time(s): the tables were not flushed one by one");
+        return (result, listener);
+    }
+
+    [Fact]
+    public async Task AWriteToATableAlreadyPutBackIsInTheTableAndTheRunCompletes()
+    {
+        // While orders is aside, items is back in place: the UPDATE goes into the table, and nothing is lost.
+        var (result, listener) = await FlushOneByOneAsync("Renamed", 2, "UPDATE bf_shop.items SET name = 'new' WHERE id = 2");
+
+        Assert.True(result.Status == FlushStatus.Completed, result.Error);
+        Assert.All(result.Tables, t => Assert.Equal(TableFlushStatus.Flushed, t.Status));
+        Assert.Equal("new", await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT name FROM bf_shop.items WHERE id = 2"));
+        Assert.Contains(listener.Warnings, w => w.Contains("1 event(s) of other sessions are inside the snapshot's binlog range") && w.Contains("they went to tables in place"));
+    }
+
+    [Fact]
+    public async Task AWriteToATableNotYetTakenAsideIsInTheTableAndTheRunCompletes()
+    {
+        // While items is copied, orders is still in place: the UPDATE goes into the table, and into orders' snapshot after it.
+        var (result, listener) = await FlushOneByOneAsync("Chunk1", 1, "UPDATE bf_shop.orders SET item = 30 WHERE id = 3");
+
+        Assert.True(result.Status == FlushStatus.Completed, result.Error);
+        Assert.All(result.Tables, t => Assert.Equal(TableFlushStatus.Flushed, t.Status));
+        Assert.Equal(30, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT item FROM bf_shop.orders WHERE id = 3"));
+        Assert.Contains(listener.Warnings, w => w.Contains("1 event(s) of other sessions are inside the snapshot's binlog range") && w.Contains("they went to tables in place"));
+    }
+
+    [Fact]
+    public async Task OnlyTheTableWrittenWhileAsideFails()
+    {
+        // At orders' twin: an UPDATE of items (back in place) and an INSERT into orders' twin (lost).
+        var (result, _) = await FlushOneByOneAsync("Twin", 2, "UPDATE bf_shop.items SET name = 'new' WHERE id = 2", "INSERT INTO bf_shop.orders VALUES (4, 4)");
+
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Equal(TableFlushStatus.Flushed, result.Tables.Single(t => t.Table == "items").Status);
+        var orders = result.Tables.Single(t => t.Table == "orders");
+        Assert.Equal(TableFlushStatus.Failed, orders.Status);
+        Assert.Matches(@"^another session wrote to bf_shop\.orders while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it \(row events at \S+:\d+\)\.$", orders.Error);
+        Assert.DoesNotContain("bf_shop.items while", result.Error);
+        Assert.Contains("1 more event(s) of other sessions are in the range; they went to tables in place.", result.Error);
+        Assert.Equal("new", await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT name FROM bf_shop.items WHERE id = 2"));
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.orders"));
+    }
+
+    [Fact]
+    public async Task AWriteIntoATwinOfABatchFailsThatTableAlone()
+    {
+        // Both tables are small: one batch, one rename aside and one back for both.
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        var renames = 0;
+        var flusher = new HostFlusher(plan, new WarningListener())
+        {
+            PhaseReached = async point =>
+            {
+                if (point == "Renamed") renames++;
+                if (point != "Twin") return;
+                await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION gtid_domain_id = 77", "INSERT INTO bf_shop.orders VALUES (4, 4)");
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.Equal(1, renames);
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Equal(TableFlushStatus.Flushed, result.Tables.Single(t => t.Table == "items").Status);
+        var orders = result.Tables.Single(t => t.Table == "orders");
+        Assert.Equal(TableFlushStatus.Failed, orders.Status);
+        Assert.StartsWith("another session wrote to bf_shop.orders while it was a BLACKHOLE twin", orders.Error);
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.orders"));
+    }
+
     [Fact]
     public async Task AKilledRunsReadOnlyIsPutBackByRestoreWithOrWithoutTheStateFile()
     {

@@ -34,6 +34,12 @@ namespace BinlogFlusher.Engine.Flushing
         public int TablesDone;
         /// <summary>Tables a metadata lock kept from being renamed: in place, failed alone.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<TablesLockedException> LockedOut { get; } = new System.Collections.Concurrent.ConcurrentQueue<TablesLockedException>();
+        /// <summary>
+        /// Where in the binlog each table this run took aside was out of place (a batch's tables share one). Kept in memory
+        /// only: they are read at the end of the same run, over its own range, and a resumed run starts with every table
+        /// in place (preflight refuses one left aside), so a table flushed earlier was in place throughout its range.
+        /// </summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<JournalTable, AsideWindow> AsideWindows { get; } = new System.Collections.Concurrent.ConcurrentDictionary<JournalTable, AsideWindow>();
 
         public Task ReachedAsync(string point) => PhaseReached?.Invoke(point) ?? Task.CompletedTask;
 

@@ -383,7 +383,9 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>
         /// MariaDB: every transaction of the run is in its own GTID domain and replication is stopped, so a GTID of another
         /// domain in the run's range is another session's write (one with read_only bypass). A write into a table while
-        /// it was a twin is lost from the table but logged for consumers: that table failed. Null when nothing got through.
+        /// it was aside (its AsideWindow) is lost from the table but logged for consumers: that table failed. A write
+        /// before the table went aside or after it was back went into the table: only a warning says it is in the range.
+        /// Null when nothing was lost.
         /// </summary>
         async Task<FlushException?> ForeignWritesAsync()
         {
@@ -392,25 +394,28 @@ namespace BinlogFlusher.Engine.Flushing
             if (!GtidPositions.OtherDomainsMoved(start, end, own)) return null;
             var events = await new ServerInspector(control).ReadForeignEventsAsync(result.BinlogStart, result.BinlogEnd, own, CancellationToken.None).ConfigureAwait(false);
             var lost = new List<string>();
-            var touched = new HashSet<string>();
-            foreach (var entry in Journal.Tables.Where(t => t.Flushed || results.ContainsKey(t)))
+            var whileAside = new HashSet<ServerInspector.ForeignEvent>();
+            foreach (var entry in Journal.Tables)
             {
+                if (!context.AsideWindows.TryGetValue(entry, out var window)) continue;
                 var name = entry.Schema + "." + entry.Table;
-                var hits = events.Where(e => e.Table == name).ToList();
+                var hits = events.Where(e => e.Table == name && window.Holds(e.File, e.Offset)).ToList();
                 if (hits.Count == 0) continue;
-                touched.Add(name);
+                whileAside.UnionWith(hits);
                 var where = string.Join(", ", hits.Take(5).Select(e => $"{e.Kind} at {e.Position}")) + (hits.Count > 5 ? $" and {hits.Count - 5} more" : "");
                 var message = $"another session wrote to {name} while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it ({where}).";
                 if (results.TryGetValue(entry, out var tableResult)) { tableResult.Status = TableFlushStatus.Failed; tableResult.Error = message; }
                 lost.Add(message);
             }
-            var others = events.Count(e => e.Table is null || !touched.Contains(e.Table));
+            var inPlace = events.Count - whileAside.Count;
             if (lost.Count == 0)
             {
-                listener.Warning($"{Target}: {events.Count} event(s) of other sessions are inside the snapshot's binlog range (from {events.FirstOrDefault()?.Position}); no flushed table was touched.");
+                listener.Warning($"{Target}: {events.Count} event(s) of other sessions are inside the snapshot's binlog range (from {events.FirstOrDefault()?.Position}); " +
+                                 "none wrote to a flushed table while it was aside: they went to tables in place.");
                 return null;
             }
-            return new FlushException(FlushErrorKind.TableFailed, string.Join(" ", lost) + (others > 0 ? $" {others} more event(s) of other sessions are in the range." : ""));
+            return new FlushException(FlushErrorKind.TableFailed, string.Join(" ", lost) +
+                (inPlace > 0 ? $" {inPlace} more event(s) of other sessions are in the range; they went to tables in place." : ""));
         }
 
         internal static string Sentence(string text) => text.TrimEnd().EndsWith(".", StringComparison.Ordinal) ? text.TrimEnd() : text.TrimEnd() + ".";

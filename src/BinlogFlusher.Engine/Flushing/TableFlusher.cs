@@ -89,7 +89,9 @@ namespace BinlogFlusher.Engine.Flushing
             await EnterPhaseAsync(entries, TablePhase.Restoring).ConfigureAwait(false);
             await session.ExecuteAsync(WriteStatements.DropTwins(moves), CancellationToken.None).ConfigureAwait(false);
             await context.ReachedAsync("TwinDropped").ConfigureAwait(false);
-            await RenameWithRetryAsync(WriteStatements.RenameBack(moves)).ConfigureAwait(false);
+            var back = await RenameWithRetryAsync(WriteStatements.RenameBack(moves)).ConfigureAwait(false);
+            foreach (var entry in entries)
+                if (context.AsideWindows.TryGetValue(entry, out var window)) window.To = back;
             foreach (var entry in entries) entry.Flushed = true;
             await EnterPhaseAsync(entries, TablePhase.Restored).ConfigureAwait(false);
             await session.ExecuteAsync(WriteStatements.Phase(moves, TablePhase.Restored), CancellationToken.None).ConfigureAwait(false);
@@ -125,16 +127,19 @@ namespace BinlogFlusher.Engine.Flushing
 
         static string ServerPhase(IReadOnlyList<JournalTable> entries) => WriteStatements.Phase(entries.Select(Move).ToList(), entries[0].Phase);
 
-        /// <summary>RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a few times.</summary>
-        async Task RenameWithRetryAsync(string sql, int attempts = 0)
+        /// <summary>
+        /// RENAME waits at most lock_wait_timeout for the metadata lock, so readers never queue long behind it; retried a
+        /// few times. Returns the binlog coordinates right after it, read in the same round trip (an AsideWindow's end).
+        /// </summary>
+        async Task<BinlogCoordinates> RenameWithRetryAsync(string sql, int attempts = 0)
         {
             attempts = attempts > 0 ? attempts : context.Options.RenameAttempts;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await session.ExecuteAsync(sql, CancellationToken.None).ConfigureAwait(false);
-                    return;
+                    var sets = await session.QueryResultSetsAsync(sql + "; " + context.Dialect.BinlogStatus, CancellationToken.None).ConfigureAwait(false);
+                    return ServerInspector.CoordinatesOf(sets[sets.Count - 1]);
                 }
                 catch (MySqlException exception) when (exception.Number == LockWaitTimeout && attempt < attempts)
                 {
@@ -145,14 +150,16 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         /// <summary>
-        /// The rename that takes tables out of place. When a metadata lock outlasts the attempts nothing has moved
-        /// (RENAME TABLE is atomic): the tables go back to Pending and TablesLockedException says who holds the lock.
+        /// The rename that takes tables out of place, which opens their AsideWindow. When a metadata lock outlasts the
+        /// attempts nothing has moved (RENAME TABLE is atomic): the tables go back to Pending and TablesLockedException
+        /// says who holds the lock.
         /// </summary>
         async Task RenameOutAsync(IReadOnlyList<JournalTable> entries, string sql, int attempts)
         {
             try
             {
-                await RenameWithRetryAsync(sql, attempts).ConfigureAwait(false);
+                var window = new AsideWindow(await RenameWithRetryAsync(sql, attempts).ConfigureAwait(false));
+                foreach (var entry in entries) context.AsideWindows[entry] = window;
             }
             catch (MySqlException exception) when (exception.Number == LockWaitTimeout)
             {

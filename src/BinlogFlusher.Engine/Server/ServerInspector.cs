@@ -1,4 +1,5 @@
 using System;
+using BinlogFlusher.Engine.Binlog;
 using BinlogFlusher.Engine.State;
 using System.Collections.Generic;
 using System.Globalization;
@@ -175,7 +176,10 @@ namespace BinlogFlusher.Engine.Server
         /// <summary>An event another session wrote: where, what kind (rows or a statement), and the table it names.</summary>
         public sealed class ForeignEvent
         {
-            public string Position { get; set; } = "";
+            public string File { get; set; } = "";
+            /// <summary>Where the event starts in File.</summary>
+            public long Offset { get; set; }
+            public string Position => File + ":" + Number(Offset);
             public string Kind { get; set; } = "";
             public string? Table { get; set; }
         }
@@ -192,7 +196,6 @@ namespace BinlogFlusher.Engine.Server
             {
                 var type = row.Text("Event_type") ?? "";
                 var info = row.Text("Info") ?? "";
-                var at = $"{file}:{row.Long("Pos")}";
                 if (type == "Gtid")
                 {
                     var gtid = System.Text.RegularExpressions.Regex.Match(info, @"GTID (\d+-\d+-\d+)");
@@ -201,13 +204,14 @@ namespace BinlogFlusher.Engine.Server
                 else if (foreign && type == "Table_map")
                 {
                     var table = System.Text.RegularExpressions.Regex.Match(info, @"\((.+)\)\s*$");
-                    found.Add(new ForeignEvent { Position = at, Kind = "row events", Table = table.Success ? table.Groups[1].Value : null });
+                    found.Add(new ForeignEvent { File = file, Offset = row.Long("Pos"), Kind = "row events", Table = table.Success ? table.Groups[1].Value : null });
                 }
                 else if (foreign && type == "Query" && !info.StartsWith("BEGIN", StringComparison.Ordinal) && !info.StartsWith("COMMIT", StringComparison.Ordinal))
                 {
                     found.Add(new ForeignEvent
                     {
-                        Position = at,
+                        File = file,
+                        Offset = row.Long("Pos"),
                         Kind = "statement " + (info.Length > 60 ? info.Substring(0, 60) + "..." : info),
                         Table = StatementTable(info),
                     });
@@ -225,7 +229,7 @@ namespace BinlogFlusher.Engine.Server
         {
             const int Page = 10000;
             var files = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false))
-                .Select(r => r.Text("Log_name") ?? "").Where(f => string.CompareOrdinal(f, start.File) >= 0 && (end is null || string.CompareOrdinal(f, end.File) <= 0)).ToList();
+                .Select(r => r.Text("Log_name") ?? "").Where(f => BinlogReader.CompareFiles(f, start.File) >= 0 && (end is null || BinlogReader.CompareFiles(f, end.File) <= 0)).ToList();
             foreach (var file in files)
             {
                 long position = file == start.File ? start.Position : 4;
@@ -260,15 +264,17 @@ namespace BinlogFlusher.Engine.Server
 
         public async Task<BinlogCoordinates> ReadBinlogCoordinatesAsync(ServerDialect dialect, CancellationToken cancellationToken)
         {
-            var rows = await session.QueryAsync(dialect.BinlogStatus, cancellationToken).ConfigureAwait(false);
-            if (rows.Count == 0) throw new FlushException(FlushErrorKind.PreflightRefused, "The binary log is off on this server (SHOW MASTER STATUS is empty): start it with log_bin.");
+            var coordinates = CoordinatesOf(await session.QueryAsync(dialect.BinlogStatus, cancellationToken).ConfigureAwait(false));
             var gtid = (string?)await session.ScalarAsync(dialect.GtidPositionQuery, cancellationToken).ConfigureAwait(false);
-            return new BinlogCoordinates
-            {
-                File = rows[0].Text("File") ?? "",
-                Position = rows[0].Long("Position"),
-                GtidPosition = string.IsNullOrEmpty(gtid) ? null : gtid!.Replace("\n", ""),
-            };
+            coordinates.GtidPosition = string.IsNullOrEmpty(gtid) ? null : gtid!.Replace("\n", "");
+            return coordinates;
+        }
+
+        /// <summary>File and position from the rows of the dialect's BinlogStatus (SHOW MASTER STATUS or its successor).</summary>
+        internal static BinlogCoordinates CoordinatesOf(IReadOnlyList<Row> binlogStatus)
+        {
+            if (binlogStatus.Count == 0) throw new FlushException(FlushErrorKind.PreflightRefused, "The binary log is off on this server (SHOW MASTER STATUS is empty): start it with log_bin.");
+            return new BinlogCoordinates { File = binlogStatus[0].Text("File") ?? "", Position = binlogStatus[0].Long("Position") };
         }
 
         /// <summary>
