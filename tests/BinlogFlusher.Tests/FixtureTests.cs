@@ -74,13 +74,14 @@ public sealed class FixtureTests(ReplicaPairFixture servers) : IAsyncLifetime
         Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0).Where(pid => pid > 0)
             .Where(pid =>
             {
-                try { return IsServer(pid) && ports.Any(p => File.ReadAllText(CnfOf(pid)).Contains("port=" + p + "\n")); }
+                try { return IsServer(pid) && CnfOf(pid) is { } cnf && ports.Any(p => File.ReadAllText(cnf).Contains("port=" + p + "\n")); }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException) { return false; }
             }).ToList();
 
     static bool IsServer(int pid) => Path.GetFileName(File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0]) is "mariadbd" or "mysqld";
 
-    static string CnfOf(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').First(a => a.StartsWith("--defaults-file=", StringComparison.Ordinal))["--defaults-file=".Length..];
+    /// <summary>The server's option file; null for a server started without one (mariadb-install-db's bootstrap, another tool's).</summary>
+    static string? CnfOf(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').FirstOrDefault(a => a.StartsWith("--defaults-file=", StringComparison.Ordinal))?["--defaults-file=".Length..];
 
     static bool Gone(int pid)
     {
