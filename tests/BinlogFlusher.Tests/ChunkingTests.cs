@@ -15,6 +15,7 @@ public sealed class ChunkingTests
         null, long.MinValue, long.MaxValue, -1, (sbyte)-5, (short)7, ulong.MaxValue, (uint)4000000000, 12345.678901m, -0.5m,
         "it's `odd` ; 😀", "", new byte[] { 0, 255, 39, 96 }, new DateTime(2026, 11, 30, 23, 59, 58, 999).AddTicks(9990),
         new MySqlDateTime(0, 0, 0, 0, 0, 0, 0), TimeSpan.FromHours(-838).Add(TimeSpan.FromSeconds(-59)),
+        new ExactDecimal("-123456789012345678901234567890.0000000001"), new ExactDecimal("0.12345678901234567890123456789012345678"),
     };
 
     [Theory]
@@ -22,11 +23,24 @@ public sealed class ChunkingTests
     public void EveryKeyTypeTheServerReturnsRoundTripsThroughTheJournalExactly(object? value)
     {
         var decoded = KeyCodec.Decode(KeyCodec.Encode(value));
-        // Signed integers come back as long and unsigned as ulong, the types bound as parameters; everything else as it was.
-        var expectedType = value is int or sbyte or short ? typeof(long) : value is uint ? typeof(ulong) : value?.GetType();
+        // Signed integers come back as long and unsigned as ulong, the types bound as parameters; a decimal as its exact
+        // text, as a DECIMAL key is bound; everything else as it was.
+        var expectedType = value is int or sbyte or short ? typeof(long) : value is uint ? typeof(ulong) : value is decimal ? typeof(ExactDecimal) : value?.GetType();
         Assert.Equal(expectedType, decoded?.GetType());
-        if (value is int or sbyte or short or long or uint or ulong or decimal) Assert.Equal(Convert.ToDecimal(value), Convert.ToDecimal(decoded));
+        if (value is int or sbyte or short or long or uint or ulong) Assert.Equal(Convert.ToDecimal(value), Convert.ToDecimal(decoded));
+        else if (value is decimal number) Assert.Equal(number.ToString(System.Globalization.CultureInfo.InvariantCulture), ((ExactDecimal)decoded!).Text);
         else Assert.Equal(value, decoded);
+    }
+
+    [Fact]
+    public void ADecimalKeyInAStateFileIsReadAsItsTextWhateverItsDigitsAndOneThatIsNoNumberIsRefused()
+    {
+        // As a state file written before held System.Decimal's text, and as one now holds the server's.
+        Assert.Equal(new ExactDecimal("12345.678901"), KeyCodec.Decode(new KeyValue { Type = "decimal", Value = "12345.678901" }));
+        Assert.Equal(new ExactDecimal("-12345678901234567890.1234567890123456789"), KeyCodec.Decode(new KeyValue { Type = "decimal", Value = "-12345678901234567890.1234567890123456789" }));
+        Assert.Equal("(-1.5000000000, 'x')", KeyCodec.Describe(new object?[] { new ExactDecimal("-1.5000000000"), "x" }));
+        foreach (var bad in new[] { "1e5", "", "12,5", "0x10", "1.5; DROP TABLE t" })
+            Assert.Equal(FlushErrorKind.StateFileInvalid, Assert.Throws<FlushException>(() => KeyCodec.Decode(new KeyValue { Type = "decimal", Value = bad })).Kind);
     }
 
     [Fact]

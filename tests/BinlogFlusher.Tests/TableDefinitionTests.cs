@@ -46,11 +46,28 @@ public sealed class TableDefinitionTests
             TableDefinitions.BlackholeTwin(table));
     }
 
+    static ChunkKeySql Key(params (string Name, string Type)[] columns) =>
+        new(columns.Select(c => new ColumnInfo { Name = c.Name, DataType = c.Type.Split('(')[0], ColumnType = c.Type }).ToList());
+
     [Fact]
     public void KeysetPredicatesCoverCompositeKeys()
     {
-        Assert.Equal("(`a` > @l0) OR (`a` = @l0 AND `b` > @l1)", TableFlusher.After(new[] { "a", "b" }, "l"));
-        Assert.Equal("(`a` < @u0) OR (`a` = @u0 AND `b` < @u1) OR (`a` = @u0 AND `b` = @u1 AND `c` <= @u2)", TableFlusher.AtOrBefore(new[] { "a", "b", "c" }, "u"));
-        Assert.Equal("(`k``ey` > @l0)", TableFlusher.After(new[] { "k`ey" }, "l"));
+        Assert.Equal("(`a` > @l0) OR (`a` = @l0 AND `b` > @l1)", Key(("a", "int"), ("b", "varchar(10)")).After("l"));
+        Assert.Equal("(`a` < @u0) OR (`a` = @u0 AND `b` < @u1) OR (`a` = @u0 AND `b` = @u1 AND `c` <= @u2)", Key(("a", "int"), ("b", "date"), ("c", "bigint unsigned")).AtOrBefore("u"));
+        Assert.Equal("(`k``ey` > @l0)", Key(("k`ey", "char(3)")).After("l"));
+    }
+
+    [Fact]
+    public void ADecimalKeyIsReadAsTextAndComparedWithItsTextCastToTheColumnsOwnType()
+    {
+        var key = Key(("n", "int"), ("amount", "decimal(40,10) unsigned"));
+
+        Assert.Equal("`n`, CAST(`amount` AS CHAR)", key.Select);
+        Assert.Equal("`n`, `amount`", key.List);
+        Assert.Equal("(`n` > @l0) OR (`n` = @l0 AND `amount` > CAST(@l1 AS DECIMAL(40,10)))", key.After("l"));
+        var (where, parameters) = key.Range(new object?[] { 5L, new ExactDecimal("123456789012345678901234567890.0000000001") }, new object?[] { 7L, 1.5m });
+        Assert.Equal(" WHERE ((`n` > @l0) OR (`n` = @l0 AND `amount` > CAST(@l1 AS DECIMAL(40,10)))) AND ((`n` < @u0) OR (`n` = @u0 AND `amount` <= CAST(@u1 AS DECIMAL(40,10))))", where);
+        // Bound as text, never through a double or System.Decimal: exact to the last digit.
+        Assert.Equal(new object?[] { 5L, "123456789012345678901234567890.0000000001", 7L, "1.5" }, parameters.Select(p => p.Value));
     }
 }

@@ -16,6 +16,7 @@ namespace BinlogFlusher.Engine.Flushing
             DateTime time => new KeyValue { Type = "datetime", Value = time.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) },
             MySqlDateTime time => new KeyValue { Type = "mysqldatetime", Value = $"{time.Year:0000}-{time.Month:00}-{time.Day:00} {time.Hour:00}:{time.Minute:00}:{time.Second:00}.{time.Microsecond:000000}" },
             TimeSpan span => new KeyValue { Type = "time", Value = span.ToString("c", CultureInfo.InvariantCulture) },
+            ExactDecimal number => new KeyValue { Type = "decimal", Value = number.Text },
             decimal number => new KeyValue { Type = "decimal", Value = number.ToString(CultureInfo.InvariantCulture) },
             ulong number => new KeyValue { Type = "ulong", Value = number.ToString(CultureInfo.InvariantCulture) },
             IConvertible number when IsSignedInteger(number) => new KeyValue { Type = "long", Value = Convert.ToInt64(number, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) },
@@ -31,7 +32,8 @@ namespace BinlogFlusher.Engine.Flushing
             "datetime" => DateTime.ParseExact(key.Value!, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
             "mysqldatetime" => ParseMySqlDateTime(key.Value!),
             "time" => TimeSpan.ParseExact(key.Value!, "c", CultureInfo.InvariantCulture),
-            "decimal" => decimal.Parse(key.Value!, NumberStyles.Number, CultureInfo.InvariantCulture),
+            // Kept as its text, every digit (state files written before held System.Decimal's text, which reads the same).
+            "decimal" => DecodeDecimal(key.Value),
             "ulong" => ulong.Parse(key.Value!, CultureInfo.InvariantCulture),
             "long" => long.Parse(key.Value!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
             _ => throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file holds a chunk key of unknown type '{key.Type}'."),
@@ -40,6 +42,18 @@ namespace BinlogFlusher.Engine.Flushing
         /// <summary>A readable form for messages ("(5, 'abc')").</summary>
         public static string Describe(System.Collections.Generic.IReadOnlyList<object?> values) =>
             "(" + string.Join(", ", System.Linq.Enumerable.Select(values, v => Encode(v) is var k && k.Type == "string" ? "'" + k.Value + "'" : k.Type == "bytes" ? "0x" + BitConverter.ToString((byte[])v!).Replace("-", "") : k.Value ?? "NULL")) + ")";
+
+        static ExactDecimal DecodeDecimal(string? text)
+        {
+            try
+            {
+                return new ExactDecimal(text ?? "");
+            }
+            catch (FormatException exception)
+            {
+                throw new FlushException(FlushErrorKind.StateFileInvalid, $"The state file holds a DECIMAL chunk key that is not a number: {exception.Message}", exception);
+            }
+        }
 
         static MySqlDateTime ParseMySqlDateTime(string text)
         {

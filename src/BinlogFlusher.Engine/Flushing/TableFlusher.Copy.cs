@@ -128,6 +128,7 @@ namespace BinlogFlusher.Engine.Flushing
             readonly FlushCandidate candidate;
             readonly string backup;
             readonly List<string> keyNames;
+            readonly ChunkKeySql keySql;
             decimal minKey, maxKey, width, chunkStart;
             bool probeNext = true, metLimit;
 
@@ -140,7 +141,8 @@ namespace BinlogFlusher.Engine.Flushing
                 ChunkRows = flusher.context.Options.ChunkRows(candidate.Table);
                 entry.ChunkRows = ChunkRows;
                 keyNames = candidate.ChunkKey.Select(c => c.Name).ToList();
-                KeyList = SqlText.IdentifierList(keyNames);
+                keySql = new ChunkKeySql(candidate.ChunkKey);
+                KeyList = keySql.List;
                 ForceIndex = " FORCE INDEX (" + SqlText.Identifier(candidate.ChunkKeyIndex!) + ")";
                 ByValue = IsIntegerKey(candidate);
             }
@@ -189,10 +191,10 @@ namespace BinlogFlusher.Engine.Flushing
             async Task ProbeAsync(List<object?>? lastKey, CancellationToken cancellationToken)
             {
                 probeNext = false;
-                var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                var lower = lastKey is null ? "" : " WHERE " + keySql.After("l");
                 var probe = await flusher.session.QueryAsync(
                     $"SELECT MIN(probe.k), MAX(probe.k), COUNT(*) FROM (SELECT {KeyList} AS k FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT {ProbeRows}) AS probe",
-                    cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
+                    cancellationToken, keySql.Parameters("l", lastKey)).ConfigureAwait(false);
                 var count = Convert.ToInt64(probe[0][2], CultureInfo.InvariantCulture);
                 if (count < ProbeRows)
                 {
@@ -245,16 +247,16 @@ namespace BinlogFlusher.Engine.Flushing
             /// <summary>The n-th key after lastKey (a walk of n index entries), or null when fewer follow.</summary>
             async Task<List<object?>?> NthKeyAfterAsync(List<object?>? lastKey, int n, CancellationToken cancellationToken)
             {
-                var lower = lastKey is null ? "" : " WHERE " + After(keyNames, "l");
+                var lower = lastKey is null ? "" : " WHERE " + keySql.After("l");
                 await flusher.context.ReachedAsync("Boundary").ConfigureAwait(false);
                 var boundary = await flusher.session.QueryAsync(
-                    $"SELECT {KeyList} FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT 1 OFFSET {n - 1}",
-                    cancellationToken, Parameters("l", lastKey)).ConfigureAwait(false);
-                return boundary.Count == 0 ? null : Enumerable.Range(0, keyNames.Count).Select(i => boundary[0][i]).ToList();
+                    $"SELECT {keySql.Select} FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT 1 OFFSET {n - 1}",
+                    cancellationToken, keySql.Parameters("l", lastKey)).ConfigureAwait(false);
+                return boundary.Count == 0 ? null : keySql.Read(boundary[0]);
             }
 
             public (string Where, MySqlParameter[] Parameters) Range(List<object?>? last, List<object?>? upper) =>
-                ByValue && last is not null && upper is not null ? ValueRange(candidate.ChunkKey[0], last[0], upper[0]) : KeyRange(keyNames, last, upper);
+                ByValue && last is not null && upper is not null ? ValueRange(candidate.ChunkKey[0], last[0], upper[0]) : keySql.Range(last, upper);
 
             /// <summary>The chunk after <paramref name="last"/> up to <paramref name="upper"/>, as a range whose rows may repeat.</summary>
             public RepeatRange Repeats(List<object?>? last, List<object?>? upper) =>

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using BinlogFlusher.Engine.Planning;
@@ -180,16 +179,6 @@ namespace BinlogFlusher.Engine.Flushing
             }
         }
 
-        /// <summary>The rows after <paramref name="last"/> up to and including <paramref name="upper"/>, by comparisons that work for any key.</summary>
-        static (string Where, MySqlParameter[] Parameters) KeyRange(IReadOnlyList<string> keyNames, List<object?>? last, List<object?>? upper)
-        {
-            var conditions = new List<string>();
-            if (last is not null) conditions.Add(After(keyNames, "l"));
-            if (upper is not null) conditions.Add(AtOrBefore(keyNames, "u"));
-            var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions.Select(c => "(" + c + ")"));
-            return (where, Parameters("l", last).Concat(Parameters("u", upper)).ToArray());
-        }
-
         /// <summary>
         /// The same rows of an integer key as one BETWEEN (last + 1 cannot overflow: it is at most the table's largest key).
         /// The server checks one condition a row instead of two: measured, 2-3 % less server time for the copy.
@@ -289,30 +278,6 @@ namespace BinlogFlusher.Engine.Flushing
                 Stage = TableProgress.StageOf(TablePhase.Copying, flushed: false),
             });
             context.ReportHostProgress(FlushRun.CopyingStage);
-        }
-
-        static MySqlParameter[] Parameters(string prefix, IReadOnlyList<object?>? values) => values is null
-            ? Array.Empty<MySqlParameter>()
-            : values.Select((v, i) => new MySqlParameter("@" + prefix + i.ToString(CultureInfo.InvariantCulture), v)).ToArray();
-
-        /// <summary>(k0 &gt; @p0) OR (k0 = @p0 AND k1 &gt; @p1) …: the rows after a composite key, in a form every optimizer ranges.</summary>
-        internal static string After(IReadOnlyList<string> keys, string prefix) => Compare(keys, prefix, ">", ">");
-
-        /// <summary>(k0 &lt; @p0) OR … OR (k0 = @p0 AND … AND kn &lt;= @pn).</summary>
-        internal static string AtOrBefore(IReadOnlyList<string> keys, string prefix) => Compare(keys, prefix, "<", "<=");
-
-        static string Compare(IReadOnlyList<string> keys, string prefix, string strict, string last)
-        {
-            var terms = new List<string>();
-            for (var i = 0; i < keys.Count; i++)
-            {
-                var parts = new StringBuilder();
-                for (var j = 0; j < i; j++) parts.Append(SqlText.Identifier(keys[j])).Append(" = @").Append(prefix).Append(j.ToString(CultureInfo.InvariantCulture)).Append(" AND ");
-                var op = i == keys.Count - 1 ? last : strict;
-                parts.Append(SqlText.Identifier(keys[i])).Append(' ').Append(op).Append(" @").Append(prefix).Append(i.ToString(CultureInfo.InvariantCulture));
-                terms.Add("(" + parts + ")");
-            }
-            return string.Join(" OR ", terms);
         }
     }
 }

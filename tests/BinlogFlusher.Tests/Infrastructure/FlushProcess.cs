@@ -25,9 +25,10 @@ public static class FlushProcess
     }
 
     /// <summary>Runs the flush until it reaches <paramref name="point"/>, then kills it with SIGKILL.</summary>
-    public static async Task KillAtAsync(ReplicaPairFixture servers, string folder, string stateFile, string point, string databases = "bf*", int? threads = null)
+    public static async Task KillAtAsync(ReplicaPairFixture servers, string folder, string stateFile, string point, string databases = "bf*", int? threads = null,
+        int chunkSize = 1000)
     {
-        using var flush = Start(servers, folder, stateFile, point, databases, threads: threads);
+        using var flush = Start(servers, folder, stateFile, point, databases, chunkSize, threads);
         await flush.WaitForLineAsync(line => line == "STOPPED AT " + point, TimeSpan.FromSeconds(60));
         flush.Kill();
     }
