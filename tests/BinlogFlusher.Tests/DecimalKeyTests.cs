@@ -136,26 +136,7 @@ public sealed class DecimalKeyTests(ReplicaPairFixture servers) : IAsyncLifetime
         // Stopped at its third boundary query, the run has copied its second chunk but not journaled it: the resumed run
         // copies that chunk again, and -Verify counts its keys inside the range by their exact values.
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { Schema } }, ChunkSize = 3, StateFile = StateFile };
-        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        Assert.True(plan.Ready, plan.RefusalMessage);
-        using var stop = new CancellationTokenSource();
-        var boundaries = 0;
-        var flusher = new HostFlusher(plan, new WarningListener())
-        {
-            PhaseReached = point =>
-            {
-                if (point == "Boundary" && ++boundaries == 3) stop.Cancel();
-                return Task.CompletedTask;
-            },
-        };
-        try
-        {
-            await flusher.FlushAsync(plan.Candidates, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        Assert.Equal("Interrupted", FlushJournal.Load(StateFile).Status);
+        await InterruptedFlush.StopAtBoundaryAsync(servers, options, boundary: 3);
 
         var run = PowerShellRunner.Run($"Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database {Schema} -ChunkSize 3 -Verify -Confirm:$false",
             Variables(servers, ("state", StateFile)));

@@ -124,26 +124,7 @@ public sealed class VerifyKeyOrderTests(ReplicaPairFixture servers) : IDisposabl
         await servers.OnPrimaryAsync($"INSERT INTO bf_resumed.keyed ({string.Join(", ", columns)}, v) SELECT {values}, n FROM bf_resumed.numbers", "DROP TABLE bf_resumed.numbers");
         var state = Path.Combine(folder, "resumed.json");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_resumed" } }, ChunkSize = 1000, StateFile = state };
-        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        Assert.True(plan.Ready, plan.RefusalMessage);
-        using var stop = new CancellationTokenSource();
-        var boundaries = 0;
-        var flusher = new HostFlusher(plan, new WarningListener())
-        {
-            PhaseReached = point =>
-            {
-                if (point == "Boundary" && ++boundaries == 3) stop.Cancel();
-                return Task.CompletedTask;
-            },
-        };
-        try
-        {
-            await flusher.FlushAsync(plan.Candidates, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        Assert.Equal("Interrupted", FlushJournal.Load(state).Status);
+        await InterruptedFlush.StopAtBoundaryAsync(servers, options, boundary: 3);
 
         var run = PowerShellRunner.Run("Invoke-BinlogFlush -HostName $replica -Credential $cred -Resume -StateFile $state -Database bf_resumed -ChunkSize 1000 -Verify -Confirm:$false",
             Variables(servers, ("state", state)));
