@@ -146,6 +146,42 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConnectionLostDuringTheFirstDensityProbeIsReconnectedAndTheProbeRunsAgain()
+    {
+        // An unsigned key from 0: a chunk sized without its probe would end below the smallest key, which an unsigned
+        // key cannot hold.
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.counted (id BIGINT UNSIGNED PRIMARY KEY, note VARCHAR(20))",
+            "INSERT INTO bf_shop.counted SELECT (seq - 1) * 3, 'n' FROM bf_shop.seq_1_to_5000");
+        var before = await TableState.ReadAsync(servers.Replica, "bf_shop", "counted");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "counted" } }, ChunkSize = 1000, StateFile = Path.Combine(folder, "probe.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        var probes = 0;
+        var listener = new WarningListener();
+        var flusher = new HostFlusher(plan, listener)
+        {
+            PhaseReached = async point =>
+            {
+                // Before the first probe the server drops the copy's connection.
+                if (point != "Probe" || ++probes != 1) return;
+                var worker = await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT connection_id FROM _binlogflusher.journal WHERE table_name = 'counted'");
+                await ReplicaPairFixture.ExecuteAsync(servers.Replica, $"KILL CONNECTION {worker}");
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.True(result.Status == FlushStatus.Completed, result.Error);
+        Assert.True(probes >= 2, "the probe ran again after the reconnect");
+        Assert.Contains(listener.Warnings, w => w.Contains("the connection was lost during the copy of bf_shop.counted"));
+        var table = Assert.Single(result.Tables);
+        Assert.Equal(5000, table.Rows);
+        // No empty chunk below the smallest key: 5,000 keys 3 apart in chunks of 750 to 900 rows.
+        Assert.InRange(table.Chunks, 6, 7);
+        Assert.Equal(before, await TableState.ReadAsync(servers.Replica, "bf_shop", "counted"));
+        Assert.Empty(await TableState.LeftoversAsync(servers.Replica));
+    }
+
+    [Fact]
     public void ResumingARunThatCompletedSaysThereIsNothingToResume()
     {
         var state = Path.Combine(folder, "done.json");

@@ -28,7 +28,7 @@ namespace BinlogFlusher.Engine.Flushing
             this.listener = listener;
         }
 
-        /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "BatchCounted", "Boundary", "ChunkN", "Copied", "TwinDropped").</summary>
+        /// <summary>Test hook: called at named points ("JournalWritten", "Renamed", "Created", "Twin", "BatchCounted", "Boundary", "Probe", "ChunkN", "Copied", "TwinDropped").</summary>
         public Func<string, Task>? PhaseReached { get; set; }
 
         /// <summary>How many times the last FlushAsync wrote the state file (a figure for the benchmark).</summary>

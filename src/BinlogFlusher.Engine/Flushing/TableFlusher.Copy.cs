@@ -190,11 +190,13 @@ namespace BinlogFlusher.Engine.Flushing
             /// </summary>
             async Task ProbeAsync(List<object?>? lastKey, CancellationToken cancellationToken)
             {
-                probeNext = false;
                 var lower = lastKey is null ? "" : " WHERE " + keySql.After("l");
+                await flusher.context.ReachedAsync("Probe").ConfigureAwait(false);
                 var probe = await flusher.session.QueryAsync(
                     $"SELECT MIN(probe.k), MAX(probe.k), COUNT(*) FROM (SELECT {KeyList} AS k FROM {backup}{ForceIndex}{lower} ORDER BY {KeyList} LIMIT {ProbeRows}) AS probe",
                     cancellationToken, keySql.Parameters("l", lastKey)).ConfigureAwait(false);
+                // Only a probe that answered counts: one cut off by a lost connection runs again after the reconnect.
+                probeNext = false;
                 var count = Convert.ToInt64(probe[0][2], CultureInfo.InvariantCulture);
                 if (count < ProbeRows)
                 {
