@@ -54,11 +54,18 @@ namespace BinlogFlusher.Engine.Binlog
             }
         }
 
+        /// <summary>Cancelled on a stop, or when the connect timeout has passed: how long the connection and its TLS handshake may take.</summary>
+        static CancellationTokenSource StopOrConnectTimeout(ConnectionSettings settings, CancellationToken cancellationToken)
+        {
+            var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            source.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, settings.ConnectTimeoutSeconds)));
+            return source;
+        }
+
         static async Task ConnectAsync(TcpClient client, ConnectionSettings settings, CancellationToken cancellationToken)
         {
             var connect = client.ConnectAsync(settings.Host, settings.Port);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, settings.ConnectTimeoutSeconds)));
+            using var timeout = StopOrConnectTimeout(settings, cancellationToken);
             var finished = await Task.WhenAny(connect, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (finished != connect)
@@ -145,8 +152,7 @@ namespace BinlogFlusher.Engine.Binlog
             var secure = new SslStream(client.GetStream(), leaveInnerStreamOpen: false, tls.Validate);
             // SslStream's handshake takes no CancellationToken on netstandard2.0: closing the socket is what stops it,
             // on a stop or when the server does not answer within the connect timeout.
-            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            abort.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, settings.ConnectTimeoutSeconds)));
+            using var abort = StopOrConnectTimeout(settings, cancellationToken);
             try
             {
                 using (abort.Token.Register(() => client.Dispose()))
