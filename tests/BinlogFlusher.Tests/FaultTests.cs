@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BinlogFlusher.Engine;
 using BinlogFlusher.Engine.Flushing;
 using BinlogFlusher.Engine.Planning;
@@ -113,6 +114,14 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp-*"));
     }
 
+    /// <summary>A test hook that counts <paramref name="point"/> in <paramref name="reached"/> and, the <paramref name="nth"/> time, has the server drop the connection copying <paramref name="table"/>.</summary>
+    Func<string, Task> DropCopyConnectionAt(string point, int nth, string table, StrongBox<int> reached) => async at =>
+    {
+        if (at != point || ++reached.Value != nth) return;
+        var worker = await ReplicaPairFixture.ScalarAsync(servers.Replica, $"SELECT connection_id FROM _binlogflusher.journal WHERE table_name = '{table}'");
+        await ReplicaPairFixture.ExecuteAsync(servers.Replica, $"KILL CONNECTION {worker}");
+    };
+
     [Fact]
     public async Task AConnectionLostDuringAChunkBoundaryQueryIsReconnectedAndTheCopyGoesOn()
     {
@@ -122,23 +131,15 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         var before = await TableState.ReadAsync(servers.Replica, "bf_shop", "named");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "named" } }, ChunkSize = 1000, StateFile = Path.Combine(folder, "boundary.json") };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        var boundaries = 0;
+        var boundaries = new StrongBox<int>();
         var listener = new WarningListener();
-        var flusher = new HostFlusher(plan, listener)
-        {
-            PhaseReached = async point =>
-            {
-                // Before the third boundary query the server drops the copy's connection.
-                if (point != "Boundary" || ++boundaries != 3) return;
-                var worker = await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT connection_id FROM _binlogflusher.journal WHERE table_name = 'named'");
-                await ReplicaPairFixture.ExecuteAsync(servers.Replica, $"KILL CONNECTION {worker}");
-            },
-        };
+        // Before the third boundary query the server drops the copy's connection.
+        var flusher = new HostFlusher(plan, listener) { PhaseReached = DropCopyConnectionAt("Boundary", 3, "named", boundaries) };
 
         var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
 
         Assert.True(result.Status == FlushStatus.Completed, result.Error);
-        Assert.True(boundaries > 3, "the boundary queries went on after the reconnect");
+        Assert.True(boundaries.Value > 3, "the boundary queries went on after the reconnect");
         Assert.Contains(listener.Warnings, w => w.Contains("the connection was lost during the copy of bf_shop.named"));
         Assert.Equal(5000, Assert.Single(result.Tables).Rows);
         Assert.Equal(before, await TableState.ReadAsync(servers.Replica, "bf_shop", "named"));
@@ -155,23 +156,15 @@ public sealed class FaultTests(ReplicaPairFixture servers) : IAsyncLifetime
         var before = await TableState.ReadAsync(servers.Replica, "bf_shop", "counted");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" }, Tables = new[] { "counted" } }, ChunkSize = 1000, StateFile = Path.Combine(folder, "probe.json") };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        var probes = 0;
+        var probes = new StrongBox<int>();
         var listener = new WarningListener();
-        var flusher = new HostFlusher(plan, listener)
-        {
-            PhaseReached = async point =>
-            {
-                // Before the first probe the server drops the copy's connection.
-                if (point != "Probe" || ++probes != 1) return;
-                var worker = await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT connection_id FROM _binlogflusher.journal WHERE table_name = 'counted'");
-                await ReplicaPairFixture.ExecuteAsync(servers.Replica, $"KILL CONNECTION {worker}");
-            },
-        };
+        // Before the first probe the server drops the copy's connection.
+        var flusher = new HostFlusher(plan, listener) { PhaseReached = DropCopyConnectionAt("Probe", 1, "counted", probes) };
 
         var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
 
         Assert.True(result.Status == FlushStatus.Completed, result.Error);
-        Assert.True(probes >= 2, "the probe ran again after the reconnect");
+        Assert.True(probes.Value >= 2, "the probe ran again after the reconnect");
         Assert.Contains(listener.Warnings, w => w.Contains("the connection was lost during the copy of bf_shop.counted"));
         var table = Assert.Single(result.Tables);
         Assert.Equal(5000, table.Rows);

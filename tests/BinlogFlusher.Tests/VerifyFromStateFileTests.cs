@@ -23,12 +23,7 @@ public sealed class VerifyFromStateFileTests(ReplicaPairFixture servers) : IDisp
     /// <summary>A flush of two small tables (items with a key, notes without) whose state file is kept.</summary>
     async Task<(FlushResult Result, string StateFile)> FlushAsync(string arguments = "")
     {
-        await servers.ResetAsync();
-        await servers.OnPrimaryAsync("CREATE DATABASE bf_verify",
-            "CREATE TABLE bf_verify.items (id INT PRIMARY KEY, name VARCHAR(20))",
-            "INSERT INTO bf_verify.items VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')",
-            "CREATE TABLE bf_verify.notes (at DATETIME NOT NULL, note TEXT)",
-            "INSERT INTO bf_verify.notes VALUES ('2026-01-02 03:04:05', 'no key at all')");
+        await VerifyTests.SmallSchemaAsync(servers);
         var run = PowerShellRunner.Run($"Invoke-BinlogFlush -HostName $replica -Credential $cred -Database bf_verify {arguments} -Confirm:$false", Variables(servers));
         var result = SingleResult(run);
         var state = Path.Combine(folder, "state.json");

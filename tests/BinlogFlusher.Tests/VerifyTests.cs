@@ -25,7 +25,10 @@ public sealed class VerifyTests(ReplicaPairFixture servers)
 {
     ConnectionSettings ReplicaSettings => new(servers.Replica.Host, servers.Replica.Port, servers.Replica.User, servers.Replica.Password);
 
-    async Task SmallSchemaAsync()
+    Task SmallSchemaAsync() => SmallSchemaAsync(servers);
+
+    /// <summary>bf_verify: items with an integer key (5 rows) and notes without any key (1 row), on a reset replica pair.</summary>
+    internal static async Task SmallSchemaAsync(ReplicaPairFixture servers)
     {
         await servers.ResetAsync();
         await servers.OnPrimaryAsync("CREATE DATABASE bf_verify",
