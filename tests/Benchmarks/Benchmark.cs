@@ -144,11 +144,7 @@ static class Benchmark
         var bestEngine = rounds.Min(r => r.Engine.FlushSeconds);
         Console.WriteLine($"Best of {rounds.Count} rounds (what other load on the machine slowed least): (a) {bestLimit:F2} s, {Rate(limitResult.Rows, bestLimit):N0} rows/s; " +
                           $"(b) {bestEngine:F2} s, {Rate(engineResult.Rows, bestEngine):N0} rows/s; ratio {bestLimit / bestEngine:F3}.");
-        // Each side does the same work every round, so its server CPU should not move; on a shared VM it sometimes
-        // doubles (system time under the host's memory reclaim), and such a round's ratio says nothing about the tool.
-        var leastLimitCpu = rounds.Min(r => r.Limit.ServerCpuSeconds);
-        var leastEngineCpu = rounds.Min(r => r.Engine.ServerCpuSeconds);
-        var steady = rounds.Where(r => r.Limit.ServerCpuSeconds <= DisturbedCpu * leastLimitCpu && r.Engine.ServerCpuSeconds <= DisturbedCpu * leastEngineCpu).ToList();
+        var steady = SteadyRounds(rounds);
         Console.WriteLine($"Rounds the machine disturbed (a side's server CPU over {DisturbedCpu:P0} of its least, for the same work): {rounds.Count - steady.Count} of {rounds.Count}" +
                           (steady.Count == 0 || steady.Count == rounds.Count ? "." : $"; the median ratio of the other {steady.Count}: {Median(steady.Select(r => r.Ratio)):F3}."));
         Console.WriteLine($"CPU seconds, medians of the rounds (less disturbed by other load than wall time): (a) server {Median(rounds.Select(r => r.Limit.ServerCpuSeconds)):F2}; " +
@@ -241,7 +237,19 @@ static class Benchmark
     }
 
     /// <summary>A round whose server CPU is above this share of the least for the same work was slowed by the machine.</summary>
-    const double DisturbedCpu = 1.25;
+    public const double DisturbedCpu = 1.25;
+
+    /// <summary>
+    /// The rounds the machine did not disturb. Each side does the same work every round, so its server CPU should not
+    /// move; on a shared VM it sometimes doubles (system time under the host's memory reclaim, a huge transaction's
+    /// cache file written out), and such a round's ratio says nothing about the tool.
+    /// </summary>
+    public static List<Round> SteadyRounds(IReadOnlyList<Round> rounds)
+    {
+        var leastLimitCpu = rounds.Min(r => r.Limit.ServerCpuSeconds);
+        var leastEngineCpu = rounds.Min(r => r.Engine.ServerCpuSeconds);
+        return rounds.Where(r => r.Limit.ServerCpuSeconds <= DisturbedCpu * leastLimitCpu && r.Engine.ServerCpuSeconds <= DisturbedCpu * leastEngineCpu).ToList();
+    }
 
     /// <summary>CPU seconds the server process has used so far (user + system), from /proc.</summary>
     public static double ServerCpu(int processId)

@@ -25,6 +25,10 @@ sealed class WorkerReport
     public double WarmUpClientCpuSeconds { get; set; }
     public long WarmUpRows { get; set; }
     public double FlushSeconds { get; set; }
+    /// <summary>From the flush's start to its first copy statement: the run's checks and each table's DDL before its rows.</summary>
+    public double FirstCopySeconds { get; set; }
+    /// <summary>From the last table's put-back to the flush's end: the end coordinates, read_only and replication as they were.</summary>
+    public double CloseSeconds { get; set; }
     public string StartFile { get; set; } = "";
     public long StartPosition { get; set; }
     public string EndFile { get; set; } = "";
@@ -156,9 +160,11 @@ static class EngineFlush
             var serverCpu = Benchmark.ServerCpu(serverProcess);
             var cpu = Environment.CpuUsage.TotalTime;
             clock.Restart();
+            listener.StartFlush();
             var flusher = new HostFlusher(plan, listener);
             var result = await flusher.FlushAsync(plan.Candidates, cancellationToken);
             report.FlushSeconds = clock.Elapsed.TotalSeconds;
+            (report.FirstCopySeconds, report.CloseSeconds) = listener.Edges(report.FlushSeconds);
             report.ClientCpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
             report.ServerCpuSeconds = Benchmark.ServerCpu(serverProcess) - serverCpu;
             sampler.Sample();
@@ -207,6 +213,7 @@ static class EngineFlush
     }
 
     public const string BoundaryKind = "chunk boundary (SELECT key)";
+    public const string CopyKind = "copy (INSERT ... SELECT)";
 
     /// <summary>Counts the engine's statements (each one round trip) by kind, and the time from each to the next one.</summary>
     sealed class StatementListener(string target) : IFlushListener
@@ -218,16 +225,30 @@ static class EngineFlush
         string? lastKind;
         double lastAt;
         long lastProgress;
+        double flushStart, firstCopy = -1, closeStart = -1;
+
+        /// <summary>The measured flush starts now (the plan's statements came before it).</summary>
+        public void StartFlush() { lock (gate) flushStart = clock.Elapsed.TotalSeconds; }
+
+        /// <summary>Seconds from the flush's start to its first copy statement, and from its close phase to its end.</summary>
+        public (double FirstCopy, double Close) Edges(double flushSeconds)
+        {
+            lock (gate) return (firstCopy < 0 ? 0 : firstCopy - flushStart, closeStart < 0 ? 0 : flushStart + flushSeconds - closeStart);
+        }
 
         public void Verbose(string message)
         {
             var prefix = target + ": ";
             if (!message.StartsWith(prefix, StringComparison.Ordinal)) return;
-            var kind = Kind(message[prefix.Length..]);
+            var text = message[prefix.Length..];
+            // The engine names its closing phase before it reads the end coordinates (FlushRun.CloseRunAsync).
+            if (text.StartsWith("phase CloseRun", StringComparison.Ordinal)) lock (gate) closeStart = clock.Elapsed.TotalSeconds;
+            var kind = Kind(text);
             if (kind is null) return;
             lock (gate)
             {
                 var now = clock.Elapsed.TotalSeconds;
+                if (kind == CopyKind && firstCopy < 0 && flushStart > 0) firstCopy = now;
                 if (lastKind is not null) seconds[lastKind] = seconds.GetValueOrDefault(lastKind) + (now - lastAt);
                 counts[kind] = counts.GetValueOrDefault(kind) + 1;
                 lastKind = kind;
@@ -264,7 +285,7 @@ static class EngineFlush
         {
             if (sql.Contains("RENAME TABLE", StringComparison.Ordinal)) return "rename";
             if (sql.Contains("ENGINE=BLACKHOLE", StringComparison.Ordinal)) return "twin (drop + create BLACKHOLE)";
-            if (sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("SELECT", StringComparison.Ordinal) && sql.Contains("sql_log_bin = 1; INSERT", StringComparison.Ordinal)) return "copy (INSERT ... SELECT)";
+            if (sql.Contains("INSERT INTO", StringComparison.Ordinal) && sql.Contains("SELECT", StringComparison.Ordinal) && sql.Contains("sql_log_bin = 1; INSERT", StringComparison.Ordinal)) return CopyKind;
             if (sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("LIMIT 1 OFFSET", StringComparison.Ordinal)) return EngineFlush.BoundaryKind;
             if (sql.Contains("SELECT COUNT(*)", StringComparison.Ordinal)) return "row count";
             if (sql.Contains(") AS probe", StringComparison.Ordinal)) return "density probe (SELECT MIN, MAX)";

@@ -58,7 +58,7 @@ static class KeyKindRun
                 // What -Verify costs: the engine's own reader over the flush's range, once a kind (its files are purged between rounds).
                 if (round == 1) readBacks[kind] = await ReadBackAsync(run, measured, cancellationToken);
                 Console.WriteLine($"  {kind.Name}: (a) {limit.Seconds:F2} s, server CPU {limit.ServerCpuSeconds:F2} s; (b) {engine.FlushSeconds:F2} s, server CPU {engine.ServerCpuSeconds:F2} s, " +
-                                  $"client CPU {engine.ClientCpuSeconds:F2} s, {engine.TableTimings.Sum(t => t.Chunks)} chunks, {engine.Statements.GetValueOrDefault(EngineFlush.BoundaryKind)} boundary queries; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
+                                  $"client CPU {engine.ClientCpuSeconds:F2} s, first copy at {engine.FirstCopySeconds * 1000:F0} ms, {engine.TableTimings.Sum(t => t.Chunks)} chunks, {engine.Statements.GetValueOrDefault(EngineFlush.BoundaryKind)} boundary queries; ratio {measured.Ratio:F3}; load average {Benchmark.LoadAverage()}");
             }
         }
 
@@ -106,6 +106,16 @@ static class KeyKindRun
     static double MedianRatesRatio(IReadOnlyList<Round> rounds) =>
         Benchmark.Median(rounds.Select(r => Benchmark.Rate(r.Engine.Rows, r.Engine.FlushSeconds))) / Benchmark.Median(rounds.Select(r => Benchmark.Rate(r.Limit.Rows, r.Limit.Seconds)));
 
+    /// <summary>How many rounds the machine disturbed (Benchmark.SteadyRounds), and the median ratio of the others.</summary>
+    static string Steady(IReadOnlyList<Round> rounds)
+    {
+        var steady = Benchmark.SteadyRounds(rounds);
+        var disturbed = rounds.Count - steady.Count;
+        return disturbed == 0 ? "no round disturbed"
+            : steady.Count == 0 ? $"{disturbed} rounds disturbed"
+            : $"{disturbed} disturbed, median ratio of the other {steady.Count} {Benchmark.Median(steady.Select(r => r.Ratio)):F2}";
+    }
+
     /// <summary>One line a kind: the median round's rates and ratio, the spread, the work ratio, the chunks, the largest transaction and the client's memory.</summary>
     static string Summary(BenchRun run, Built built, IReadOnlyList<Round> rounds)
     {
@@ -117,7 +127,9 @@ static class KeyKindRun
         var wrongRows = rounds.Where(r => r.Engine.Rows != built.Rows || r.Limit.Rows != built.Rows).ToList();
         return $"key kind {built.Kind.Name,-10}: engine {Benchmark.Rate(median.Engine.Rows, median.Engine.FlushSeconds):N0} rows/s, " +
                $"server limit {Benchmark.Rate(median.Limit.Rows, median.Limit.Seconds):N0} rows/s, ratio {median.Ratio:F2} (median of {rounds.Count}; " +
-               $"rounds {rounds.Min(r => r.Ratio):F2}-{rounds.Max(r => r.Ratio):F2}; median rates' ratio {MedianRatesRatio(rounds):F2}; CPU ratio {Benchmark.Median(rounds.Select(r => r.CpuRatio)):F2}); " +
+               $"rounds {rounds.Min(r => r.Ratio):F2}-{rounds.Max(r => r.Ratio):F2}; median rates' ratio {MedianRatesRatio(rounds):F2}; CPU ratio {Benchmark.Median(rounds.Select(r => r.CpuRatio)):F2}; " +
+               Steady(rounds) + "); " +
+               $"(b) {Benchmark.Median(rounds.Select(r => r.Engine.FirstCopySeconds)) * 1000:F0} ms to its first copy, {Benchmark.Median(rounds.Select(r => r.Engine.CloseSeconds)) * 1000:F0} ms to close; " +
                $"{median.Engine.TableTimings.Sum(t => t.Chunks)} chunks, most rows in a transaction {mostRows:N0}{(mostRows > run.ChunkSize ? " (OVER the chunk size)" : "")}, " +
                $"largest transaction {Benchmark.Mib(largestBytes)}; client peak {Benchmark.Mib(peak)}" +
                (wrongRows.Count == 0 ? "" : $"; ROWS WRONG in {wrongRows.Count} rounds: (a) {string.Join("/", wrongRows.Select(r => r.Limit.Rows))}, (b) {string.Join("/", wrongRows.Select(r => r.Engine.Rows))} of {built.Rows:N0}");
