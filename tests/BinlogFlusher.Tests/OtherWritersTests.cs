@@ -61,12 +61,10 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.True(plan.Ready, plan.RefusalMessage);
         var flusher = new HostFlusher(plan, new WarningListener())
         {
-            // An administrator's session (read_only does not stop it), in a GTID domain of its own so replication is unharmed.
             PhaseReached = async point =>
             {
                 if (point != "Twin") return;
-                await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION gtid_domain_id = 77",
-                    "INSERT INTO bf_shop.items VALUES (4, 'lost')", "ALTER TABLE bf_shop.items ADD COLUMN x INT");
+                await AsAdministratorAsync("INSERT INTO bf_shop.items VALUES (4, 'lost')", "ALTER TABLE bf_shop.items ADD COLUMN x INT");
             },
         };
 
@@ -82,30 +80,91 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
     }
 
     /// <summary>
-    /// items, then orders, each on its own (chunks of 2 rows: neither is small enough to batch), one at a time; at
-    /// <paramref name="point"/> of the <paramref name="nth"/> table an administrator's session (read_only does not stop
-    /// it; a GTID domain of its own, so replication is unharmed) runs <paramref name="statements"/>.
+    /// items, then orders, each on its own (chunks of 2 rows: neither is small enough to batch), one at a time;
+    /// <paramref name="reached"/> is called at each named point with how many times the run has reached it.
     /// </summary>
-    async Task<(FlushResult Result, WarningListener Listener)> FlushOneByOneAsync(string point, int nth, params string[] statements)
+    async Task<FlushResult> FlushOneByOneAsync(WarningListener listener, Func<string, int, Task> reached)
     {
         await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
         var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ChunkSize = 2, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
         var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
         Assert.True(plan.Ready, plan.RefusalMessage);
         Assert.Equal(new[] { "items", "orders" }, plan.Candidates.Select(c => c.Name));
-        var reached = 0;
-        var listener = new WarningListener();
+        var counts = new Dictionary<string, int>();
         var flusher = new HostFlusher(plan, listener)
         {
-            PhaseReached = async at =>
+            PhaseReached = at =>
             {
-                if (at != point || ++reached != nth) return;
-                await ReplicaPairFixture.ExecuteAsync(servers.Replica, new[] { "SET SESSION gtid_domain_id = 77" }.Concat(statements).ToArray());
+                counts[at] = counts.GetValueOrDefault(at) + 1;
+                return reached(at, counts[at]);
             },
         };
-        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
-        Assert.True(reached >= nth, $"{point} was reached {reached} time(s): the tables were not flushed one by one");
+        return await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The run of FlushOneByOneAsync; at <paramref name="point"/> of the <paramref name="nth"/> table an administrator's
+    /// session writes (AsAdministratorAsync).
+    /// </summary>
+    async Task<(FlushResult Result, WarningListener Listener)> FlushOneByOneAsync(string point, int nth, params string[] statements)
+    {
+        var listener = new WarningListener();
+        var wrote = false;
+        var result = await FlushOneByOneAsync(listener, async (at, count) =>
+        {
+            if (at != point || count != nth) return;
+            wrote = true;
+            await AsAdministratorAsync(statements);
+        });
+        Assert.True(wrote, $"{point} was not reached {nth} time(s): the tables were not flushed one by one");
         return (result, listener);
+    }
+
+    /// <summary>Statements of an administrator's session: read_only does not stop it, and its GTID domain of its own leaves replication unharmed.</summary>
+    Task AsAdministratorAsync(params string[] statements) =>
+        ReplicaPairFixture.ExecuteAsync(servers.Replica, new[] { "SET SESSION gtid_domain_id = 77" }.Concat(statements).ToArray());
+
+    [Fact]
+    public async Task AWriteLostIntoATwinIsSaidWhenTheRunFailsForAnotherReason()
+    {
+        var result = await FlushOneByOneAsync(new WarningListener(), async (at, count) =>
+        {
+            if (at == "Twin" && count == 2) await AsAdministratorAsync("INSERT INTO bf_shop.orders VALUES (4, 4)");
+            if (at == "Chunk1" && count == 2) throw new InvalidOperationException("the test stops the run here");
+        });
+
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Contains("the test stops the run here", result.Error);
+        Assert.Matches(@" Besides, another session wrote to bf_shop\.orders while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it \(row events at \S+:\d+\)\.$", result.Error);
+        var orders = result.Tables.Single(t => t.Table == "orders");
+        Assert.Equal(TableFlushStatus.Failed, orders.Status);
+        Assert.StartsWith("another session wrote to bf_shop.orders while it was a BLACKHOLE twin", orders.Error);
+        Assert.Equal(TableFlushStatus.Flushed, result.Tables.Single(t => t.Table == "items").Status);
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.orders"));
+        Assert.Equal(0, await ReadOnlyAsync());
+    }
+
+    [Fact]
+    public async Task AWriteToATableTheFailedRunPutBackIsInTheTable()
+    {
+        // The failure's put-back closes the table's time aside: a write right after it goes into the table in place.
+        var listener = new WarningListener
+        {
+            OnTableProgress = progress =>
+            {
+                if (progress.Table == "orders" && progress.Stage == TableProgress.PutBack)
+                    AsAdministratorAsync("UPDATE bf_shop.orders SET item = 30 WHERE id = 3").GetAwaiter().GetResult();
+            },
+        };
+        var result = await FlushOneByOneAsync(listener, (at, count) =>
+            at == "Chunk1" && count == 2 ? throw new InvalidOperationException("the test stops the run here") : Task.CompletedTask);
+
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Contains("the test stops the run here", result.Error);
+        Assert.DoesNotContain("BLACKHOLE twin", result.Error);
+        Assert.Equal(TableFlushStatus.PutBack, result.Tables.Single(t => t.Table == "orders").Status);
+        Assert.Equal(30, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT item FROM bf_shop.orders WHERE id = 3"));
+        Assert.Contains(listener.Warnings, w => w.Contains("1 event(s) of other sessions are inside the snapshot's binlog range") && w.Contains("they went to tables in place"));
     }
 
     [Fact]
@@ -164,7 +223,7 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
             {
                 if (point == "Renamed") renames++;
                 if (point != "Twin") return;
-                await ReplicaPairFixture.ExecuteAsync(servers.Replica, "SET SESSION gtid_domain_id = 77", "INSERT INTO bf_shop.orders VALUES (4, 4)");
+                await AsAdministratorAsync("INSERT INTO bf_shop.orders VALUES (4, 4)");
             },
         };
 

@@ -33,6 +33,8 @@ namespace BinlogFlusher.Engine.Flushing
         readonly List<ServerSession> reopenedControls = new List<ServerSession>();
         ServerSession control = null!;
         FlushException? lockedOut;
+        // Another session's writes lost into twins, found after the run had failed for another reason.
+        string? lostAfterFailure;
 
         public FlushRun(HostPlan plan, IFlushListener listener, FlushContext context, FlushResult result, List<JournalTable> work)
         {
@@ -173,6 +175,24 @@ namespace BinlogFlusher.Engine.Flushing
             }
         }
 
+        /// <summary>
+        /// A table the failure's put-back renamed back: another session's write from here on went into the table, not
+        /// into its twin. Read after the rename, so a write in between counts as lost (the safe side), as it does when
+        /// the read fails and the window stays open: the put-back of the other tables goes on.
+        /// </summary>
+        async Task CloseAsideWindowAsync(JournalTable entry)
+        {
+            if (!context.AsideWindows.TryGetValue(entry, out var window) || window.To is not null) return;
+            try
+            {
+                window.To = ServerInspector.CoordinatesOf(await control.QueryAsync(Dialect.BinlogStatus, CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (Exception exception) when (exception is MySqlException || exception is FlushException)
+            {
+                listener.Verbose($"{Target}: could not read where {entry.Schema}.{entry.Table} came back in the binlog: {exception.Message}");
+            }
+        }
+
         async Task PutBackAsync()
         {
             var entries = Journal.Tables.Where(t => t.Phase != TablePhase.Skipped && t.Phase != TablePhase.Pending && t.Phase != TablePhase.Restored)
@@ -183,6 +203,7 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 var entry = Journal.Tables.First(t => t.Schema == step.Entry.Schema && t.BackupTable == step.Entry.BackupTable);
                 if (step.NeedsChange) await restorer.ApplyAsync(step).ConfigureAwait(false);
+                if (step.RenameBack) await CloseAsideWindowAsync(entry).ConfigureAwait(false);
                 if (step.Verdict == RestoreAction.Conflict)
                 {
                     listener.Warning($"{Target}: {step.Message}");
@@ -208,7 +229,8 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 control = await AliveAsync().ConfigureAwait(false);
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
-                failure ??= await ForeignWritesAsync().ConfigureAwait(false);
+                if (failure is null) failure = await ForeignWritesAsync().ConfigureAwait(false);
+                else await ForeignWritesAfterFailureAsync().ConfigureAwait(false);
                 failure ??= lockedOut = LockedOut();
                 if (lockedOut is not null) await CloseLockedOutAsync().ConfigureAwait(false);
                 await PutReadOnlyBackAsync().ConfigureAwait(false);
@@ -271,6 +293,7 @@ namespace BinlogFlusher.Engine.Flushing
             }
             result.Status = failure is null ? FlushStatus.Completed : failure is OperationCanceledException ? FlushStatus.Interrupted : FlushStatus.Failed;
             if (failure is not null) DescribeFailure(failure, putBack: aside.Count == 0);
+            if (lostAfterFailure is not null) result.Error = (result.Error ?? "").TrimEnd() + " Besides, " + lostAfterFailure;
             WriteFinalState();
             result.BinlogRanges = Journal.BinlogRanges.ToList();
             result.Tables = Journal.Tables.Select(t => results.TryGetValue(t, out var r) ? r : TableFlushResult.Of(t, t.Flushed ? TableFlushStatus.FlushedEarlier : t.Phase == TablePhase.Skipped ? TableFlushStatus.Skipped : TableFlushStatus.NotStarted)).ToList();
@@ -379,6 +402,22 @@ namespace BinlogFlusher.Engine.Flushing
         static RestoreEntry ThisRun(JournalTable t) => new RestoreEntry { Schema = t.Schema, Table = t.Table, BackupTable = t.BackupTable, Phase = t.Phase, Source = "this run" };
 
         static bool IsAside(JournalTable table) => table.Phase is TablePhase.Renamed or TablePhase.Created or TablePhase.Twin or TablePhase.Copying or TablePhase.Restoring;
+
+        /// <summary>
+        /// After a failure the range is checked too: a write lost into a twin is said whatever else went wrong, in the
+        /// run's error. A check that cannot run is a warning, and read_only and replication are put back all the same.
+        /// </summary>
+        async Task ForeignWritesAfterFailureAsync()
+        {
+            try
+            {
+                lostAfterFailure = (await ForeignWritesAsync().ConfigureAwait(false))?.Message;
+            }
+            catch (Exception exception) when (exception is MySqlException || exception is FlushException)
+            {
+                listener.Warning($"{Target}: could not check the run's binlog range for other sessions' writes after the failure: {exception.Message}");
+            }
+        }
 
         /// <summary>
         /// MariaDB: every transaction of the run is in its own GTID domain and replication is stopped, so a GTID of another

@@ -18,5 +18,7 @@ public sealed class WarningListener : IFlushListener
         lock (warnings) warnings.Add(message);
     }
     public void HostProgress(HostProgress progress) { }
-    public void TableProgress(TableProgress progress) { }
+    /// <summary>Called with each table's progress, on the engine's thread (a test acts at a table's stage here).</summary>
+    public Action<TableProgress>? OnTableProgress { get; init; }
+    public void TableProgress(TableProgress progress) => OnTableProgress?.Invoke(progress);
 }
