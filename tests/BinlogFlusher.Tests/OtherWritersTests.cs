@@ -239,6 +239,44 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task AWriteIntoATwinOfAFailedBatchWhileAnotherTableIsAlreadyBackIsSaidLost()
+    {
+        // Both tables small: one batch, one time aside for both; the run fails at their twins, and its put-back takes
+        // them back one by one. Right after items is back, a write goes into orders' twin: orders is still aside.
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        var renames = 0;
+        var listener = new WarningListener
+        {
+            OnTableProgress = progress =>
+            {
+                if (progress.Table == "items" && progress.Stage == TableProgress.PutBack)
+                    AsAdministratorAsync("INSERT INTO bf_shop.orders VALUES (4, 4)").GetAwaiter().GetResult();
+            },
+        };
+        var flusher = new HostFlusher(plan, listener)
+        {
+            PhaseReached = point =>
+            {
+                if (point == "Renamed") renames++;
+                return point == "Twin" ? throw new InvalidOperationException("the test stops the run here") : Task.CompletedTask;
+            },
+        };
+
+        var result = await flusher.FlushAsync(plan.Candidates, CancellationToken.None);
+
+        Assert.Equal(1, renames);
+        Assert.Equal(FlushStatus.Failed, result.Status);
+        Assert.Matches(@" Besides, another session wrote to bf_shop\.orders while it was a BLACKHOLE twin: its change is not in the table but is in the binlog, where consumers will apply it \(row events at \S+:\d+\)\.$", result.Error);
+        Assert.Equal(TableFlushStatus.PutBack, result.Tables.Single(t => t.Table == "items").Status);
+        Assert.Equal(TableFlushStatus.Failed, result.Tables.Single(t => t.Table == "orders").Status);
+        Assert.Equal(3L, await ReplicaPairFixture.ScalarAsync(servers.Replica, "SELECT COUNT(*) FROM bf_shop.orders"));
+        Assert.Equal(0, await ReadOnlyAsync());
+    }
+
+    [Fact]
     public async Task AKilledRunsReadOnlyIsPutBackByRestoreWithOrWithoutTheStateFile()
     {
         foreach (var discover in new[] { false, true })

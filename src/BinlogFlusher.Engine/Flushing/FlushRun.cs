@@ -176,16 +176,18 @@ namespace BinlogFlusher.Engine.Flushing
         }
 
         /// <summary>
-        /// A table the failure's put-back renamed back: another session's write from here on went into the table, not
-        /// into its twin. Read after the rename, so a write in between counts as lost (the safe side), as it does when
-        /// the read fails and the window stays open: the put-back of the other tables goes on.
+        /// A table the failure's put-back found in place or put there: another session's write from here on went into
+        /// the table, not into its twin. Read after the rename, so a write in between counts as lost (the safe side), as
+        /// it does when the read fails and the window stays open: the put-back of the other tables goes on. A batch's
+        /// tables share one window until each is back: each gets its own end.
         /// </summary>
         async Task CloseAsideWindowAsync(JournalTable entry)
         {
             if (!context.AsideWindows.TryGetValue(entry, out var window) || window.To is not null) return;
             try
             {
-                window.To = ServerInspector.CoordinatesOf(await control.QueryAsync(Dialect.BinlogStatus, CancellationToken.None).ConfigureAwait(false));
+                var back = ServerInspector.CoordinatesOf(await control.QueryAsync(Dialect.BinlogStatus, CancellationToken.None).ConfigureAwait(false));
+                context.AsideWindows[entry] = new AsideWindow(window.From) { To = back };
             }
             catch (Exception exception) when (exception is MySqlException || exception is FlushException)
             {
@@ -203,13 +205,13 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 var entry = Journal.Tables.First(t => t.Schema == step.Entry.Schema && t.BackupTable == step.Entry.BackupTable);
                 if (step.NeedsChange) await restorer.ApplyAsync(step).ConfigureAwait(false);
-                if (step.RenameBack) await CloseAsideWindowAsync(entry).ConfigureAwait(false);
                 if (step.Verdict == RestoreAction.Conflict)
                 {
                     listener.Warning($"{Target}: {step.Message}");
                     entry.Error = step.Message;
                     continue;
                 }
+                await CloseAsideWindowAsync(entry).ConfigureAwait(false);
                 entry.Phase = TablePhase.Restored;
                 results[entry] = TableFlushResult.Of(entry, TableFlushStatus.PutBack);
                 listener.TableProgress(new TableProgress { Target = Target, Schema = entry.Schema, Table = entry.Table, RowsCopied = entry.RowsCopied, Stage = TableProgress.PutBack, Completed = true });
@@ -227,14 +229,16 @@ namespace BinlogFlusher.Engine.Flushing
         {
             try
             {
+                var failedBefore = failure is not null;
                 control = await AliveAsync().ConfigureAwait(false);
                 result.BinlogEnd = await new ServerInspector(control).ReadBinlogCoordinatesAsync(Dialect, CancellationToken.None).ConfigureAwait(false);
-                if (failure is null) failure = await ForeignWritesAsync().ConfigureAwait(false);
-                else await ForeignWritesAfterFailureAsync().ConfigureAwait(false);
+                failure ??= await ForeignWritesAsync().ConfigureAwait(false);
                 failure ??= lockedOut = LockedOut();
                 if (lockedOut is not null) await CloseLockedOutAsync().ConfigureAwait(false);
                 await PutReadOnlyBackAsync().ConfigureAwait(false);
                 await StartReplicationAsync().ConfigureAwait(false);
+                // After read_only and replication are as they were: the range ends at BinlogEnd, whatever comes later.
+                if (failedBefore) await ForeignWritesAfterFailureAsync().ConfigureAwait(false);
             }
             catch (Exception exception) when (failure is not null && (exception is MySqlException || exception is FlushException))
             {
@@ -405,7 +409,8 @@ namespace BinlogFlusher.Engine.Flushing
 
         /// <summary>
         /// After a failure the range is checked too: a write lost into a twin is said whatever else went wrong, in the
-        /// run's error. A check that cannot run is a warning, and read_only and replication are put back all the same.
+        /// run's error (its kind stays the first failure's). Best effort: a check that cannot run, for whatever reason,
+        /// is a warning, and the run's own failure is what it reports.
         /// </summary>
         async Task ForeignWritesAfterFailureAsync()
         {
@@ -413,7 +418,7 @@ namespace BinlogFlusher.Engine.Flushing
             {
                 lostAfterFailure = (await ForeignWritesAsync().ConfigureAwait(false))?.Message;
             }
-            catch (Exception exception) when (exception is MySqlException || exception is FlushException)
+            catch (Exception exception)
             {
                 listener.Warning($"{Target}: could not check the run's binlog range for other sessions' writes after the failure: {exception.Message}");
             }
