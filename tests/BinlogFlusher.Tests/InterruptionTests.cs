@@ -77,7 +77,7 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
         {
             PhaseReached = point =>
             {
-                if (point == "Chunk1") killer = KillRunningInsertAsync(killed);
+                if (point == "Chunk1") killer = InterruptedFlush.KillRunningInsertAsync(servers, "bf_shop", "wide", killed);
                 return Task.CompletedTask;
             },
         };
@@ -102,24 +102,4 @@ public sealed class InterruptionTests(ReplicaPairFixture servers) : IAsyncLifeti
         Assert.All(ids.GroupBy(i => i).Where(g => g.Count() > 1), g => Assert.True(g.Key > after && g.Key <= after + options.ChunkSize, $"row {g.Key} repeated outside the reported range"));
         File.Delete(result.StateFile);
     }
-
-    /// <summary>Waits until an INSERT into bf_shop.wide is running, then kills its connection from another session.</summary>
-    async Task KillRunningInsertAsync(List<long> killed)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        await using var watcher = await ReplicaPairFixture.OpenAsync(servers.Replica);
-        while (DateTime.UtcNow < deadline)
-        {
-            var running = await new MySqlConnector.MySqlCommand(
-                "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO `bf_shop`.`wide`%' AND ID <> CONNECTION_ID()", watcher).ExecuteScalarAsync();
-            if (running is not null && running is not DBNull)
-            {
-                var id = Convert.ToInt64(running);
-                await new MySqlConnector.MySqlCommand($"KILL CONNECTION {id}", watcher).ExecuteNonQueryAsync();
-                killed.Add(id);
-                return;
-            }
-        }
-    }
-
 }

@@ -51,7 +51,7 @@ public sealed class VerifyKeyOrderTests(ReplicaPairFixture servers) : IDisposabl
         {
             PhaseReached = point =>
             {
-                if (point == "Chunk1") killer = KillRunningInsertAsync("bf_repeat", "wide", killed);
+                if (point == "Chunk1") killer = InterruptedFlush.KillRunningInsertAsync(servers, "bf_repeat", "wide", killed);
                 return Task.CompletedTask;
             },
         };
@@ -266,24 +266,5 @@ public sealed class VerifyKeyOrderTests(ReplicaPairFixture servers) : IDisposabl
     {
         var verification = result.Verification.Single(v => v.Table == table);
         return (verification.FirstKey, verification.LastKey);
-    }
-
-    /// <summary>Waits until an INSERT into the table is running, then kills its connection from another session.</summary>
-    async Task KillRunningInsertAsync(string schema, string table, List<long> killed)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        await using var watcher = await ReplicaPairFixture.OpenAsync(servers.Replica);
-        while (DateTime.UtcNow < deadline)
-        {
-            var running = await new MySqlConnector.MySqlCommand(
-                $"SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO `{schema}`.`{table}`%' AND ID <> CONNECTION_ID()", watcher).ExecuteScalarAsync();
-            if (running is not null && running is not DBNull)
-            {
-                var id = Convert.ToInt64(running);
-                await new MySqlConnector.MySqlCommand($"KILL CONNECTION {id}", watcher).ExecuteNonQueryAsync();
-                killed.Add(id);
-                return;
-            }
-        }
     }
 }

@@ -34,4 +34,26 @@ public static class InterruptedFlush
         }
         Assert.Equal("Interrupted", FlushJournal.Load(options.StateFile!).Status);
     }
+
+    /// <summary>
+    /// Waits (up to 30 s) for the flush's INSERT into <paramref name="schema"/>.<paramref name="table"/> to run on the
+    /// replica and kills its connection mid-statement; the killed connection's id is added to <paramref name="killed"/>.
+    /// </summary>
+    public static async Task KillRunningInsertAsync(ReplicaPairFixture servers, string schema, string table, List<long> killed)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        await using var watcher = await ReplicaPairFixture.OpenAsync(servers.Replica);
+        while (DateTime.UtcNow < deadline)
+        {
+            var running = await new MySqlConnector.MySqlCommand(
+                $"SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO `{schema}`.`{table}`%' AND ID <> CONNECTION_ID()", watcher).ExecuteScalarAsync();
+            if (running is not null && running is not DBNull)
+            {
+                var id = Convert.ToInt64(running);
+                await new MySqlConnector.MySqlCommand($"KILL CONNECTION {id}", watcher).ExecuteNonQueryAsync();
+                killed.Add(id);
+                return;
+            }
+        }
+    }
 }
