@@ -80,15 +80,26 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
     }
 
     /// <summary>
+    /// The plan of items and a new table orders (3 rows each), one table at a time; without <paramref name="chunkSize"/>
+    /// both are small enough to go in one batch.
+    /// </summary>
+    async Task<HostPlan> PlanItemsAndOrdersAsync(int? chunkSize = null)
+    {
+        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
+        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
+        if (chunkSize is { } rows) options.ChunkSize = rows;
+        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
+        Assert.True(plan.Ready, plan.RefusalMessage);
+        return plan;
+    }
+
+    /// <summary>
     /// items, then orders, each on its own (chunks of 2 rows: neither is small enough to batch), one at a time;
     /// <paramref name="reached"/> is called at each named point with how many times the run has reached it.
     /// </summary>
     async Task<FlushResult> FlushOneByOneAsync(WarningListener listener, Func<string, int, Task> reached)
     {
-        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
-        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ChunkSize = 2, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
-        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        Assert.True(plan.Ready, plan.RefusalMessage);
+        var plan = await PlanItemsAndOrdersAsync(chunkSize: 2);
         Assert.Equal(new[] { "items", "orders" }, plan.Candidates.Select(c => c.Name));
         var counts = new Dictionary<string, int>();
         var flusher = new HostFlusher(plan, listener)
@@ -212,10 +223,7 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
     public async Task AWriteIntoATwinOfABatchFailsThatTableAlone()
     {
         // Both tables are small: one batch, one rename aside and one back for both.
-        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
-        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
-        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        Assert.True(plan.Ready, plan.RefusalMessage);
+        var plan = await PlanItemsAndOrdersAsync();
         var renames = 0;
         var flusher = new HostFlusher(plan, new WarningListener())
         {
@@ -243,10 +251,7 @@ public sealed class OtherWritersTests(ReplicaPairFixture servers) : IAsyncLifeti
     {
         // Both tables small: one batch, one time aside for both; the run fails at their twins, and its put-back takes
         // them back one by one. Right after items is back, a write goes into orders' twin: orders is still aside.
-        await servers.OnPrimaryAsync("CREATE TABLE bf_shop.orders (id INT PRIMARY KEY, item INT)", "INSERT INTO bf_shop.orders VALUES (1, 1), (2, 2), (3, 3)");
-        var options = new FlushOptions { Selection = new FlushSelection { Databases = new[] { "bf_shop" } }, ThrottleLimit = 1, StateFile = Path.Combine(folder, "state.json") };
-        var plan = await HostPlan.ReadAsync(servers.ReplicaSettings, options, null, CancellationToken.None);
-        Assert.True(plan.Ready, plan.RefusalMessage);
+        var plan = await PlanItemsAndOrdersAsync();
         var renames = 0;
         var listener = new WarningListener
         {
